@@ -1,0 +1,259 @@
+"""Supervise an embedded LocalStack: start it, know when it is ready, stop it for sure.
+
+LocalStack runs in a child process of its own session (process group), so
+that stopping it can take every process it started, Lambda environments
+included, even when LocalStack's own shutdown hangs.
+
+UI-free: the CLI (`lstui server`), the TUI and the test fixtures share it.
+"""
+
+from __future__ import annotations
+
+import errno
+import http.client
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from localstack_tui.embedded.tls_cert import ensure_certificate
+
+MIN_PYTHON = (3, 13)
+READY_POLL_SECONDS = 0.05
+
+
+class ServerError(Exception):
+    """A reason the embedded server cannot run, in one line for the user."""
+
+
+def default_data_dir() -> Path:
+    return user_data_path("lstui", appauthor=False) / "server"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 4566
+    data_dir: Path = field(default_factory=default_data_dir)
+    persist: bool = False
+
+    @property
+    def connect_host(self) -> str:
+        """The address clients use: a wildcard listen address is reached on loopback."""
+        return "127.0.0.1" if self.host in ("0.0.0.0", "", "::") else self.host
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.connect_host}:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "localstack.log"
+
+
+def check_can_run() -> None:
+    """Raise ServerError when this Python cannot run the embedded LocalStack."""
+    if sys.version_info < MIN_PYTHON:
+        found = ".".join(map(str, sys.version_info[:3]))
+        raise ServerError(f"the embedded LocalStack needs Python 3.13 or newer; this is Python {found}")
+    if importlib.util.find_spec("localstack") is None:
+        raise ServerError(
+            "the embedded LocalStack is not installed: install the 'embedded' extra "
+            "(uv sync --extra embedded, or pip install 'localstack-tui[embedded]')"
+        )
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise ServerError if something already listens on host:port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ServerError(
+                    f"port {port} on {host} is already in use "
+                    f"(another LocalStack? choose another with --port)"
+                ) from None
+            raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def probe_health(url_host: str, port: int, timeout: float = 1.0) -> dict[str, object] | None:
+    """LocalStack's /_localstack/health as a dict, or None when nothing answers it."""
+    connection = http.client.HTTPConnection(url_host, port, timeout=timeout)
+    try:
+        connection.request("GET", "/_localstack/health")
+        response = connection.getresponse()
+        body = response.read()
+        if response.status != 200:
+            return None
+        value = json.loads(body)
+        return value if isinstance(value, dict) else None
+    except (OSError, http.client.HTTPException, ValueError):
+        return None
+    finally:
+        connection.close()
+
+
+def localstack_environment(settings: ServerSettings) -> dict[str, str]:
+    """The environment of the LocalStack child process."""
+    data_dir = settings.data_dir
+    tmp_dir = data_dir / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    cert = ensure_certificate(data_dir / "cert" / "server.pem")
+    # The user's AWS settings are for their clients, not for the server.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "LOCALSTACK_"))}
+    # Let the first start write .pyc files: LocalStack imports thousands of modules.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(
+        {
+            "GATEWAY_LISTEN": f"{settings.host}:{settings.port}",
+            "LOCALSTACK_HOST": f"{settings.connect_host}:{settings.port}",
+            "SQS_ENDPOINT_STRATEGY": "path",
+            "LAMBDA_RUNTIME_EXECUTOR": "lstui-host",
+            # No network here: no analytics on shutdown, no DNS server, no cert download.
+            "DISABLE_EVENTS": "1",
+            "DNS_ADDRESS": "0",
+            "SKIP_SSL_CERT_DOWNLOAD": "1",
+            "CUSTOM_SSL_CERT_PATH": str(cert),
+            "FILESYSTEM_ROOT": str(data_dir / "filesystem"),
+            # Read by localstack_main (LocalStack itself warns on TMPDIR).
+            "LSTUI_TMPDIR": str(tmp_dir),
+            "PERSISTENCE": "1" if settings.persist else "0",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+class EmbeddedServer:
+    """A LocalStack child process on this host, with lstui's Lambda executor."""
+
+    def __init__(
+        self,
+        settings: ServerSettings,
+        *,
+        echo: Callable[[str], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._echo = echo
+        self._process: subprocess.Popen[bytes] | None = None
+        self._pump: threading.Thread | None = None
+        self._tail: deque[str] = deque(maxlen=20)
+
+    @property
+    def endpoint_url(self) -> str:
+        return self.settings.endpoint_url
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self, timeout: float = 60.0) -> float:
+        """Start LocalStack and wait until it answers; return the seconds it took."""
+        started = time.monotonic()
+        check_can_run()
+        settings = self.settings
+        check_port_free(settings.host, settings.port)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        env = localstack_environment(settings)
+        log_file = settings.log_path.open("ab")
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "localstack_tui.embedded.localstack_main"],
+            env=env,
+            cwd=settings.data_dir,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._pump = threading.Thread(
+            target=self._pump_output, args=(self._process, log_file), daemon=True, name="localstack-log"
+        )
+        self._pump.start()
+        try:
+            self._wait_ready(started + timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return time.monotonic() - started
+
+    def _pump_output(self, process: subprocess.Popen[bytes], log_file: object) -> None:
+        assert process.stdout is not None
+        with log_file:  # type: ignore[attr-defined]
+            for raw in process.stdout:
+                log_file.write(raw)  # type: ignore[attr-defined]
+                log_file.flush()  # type: ignore[attr-defined]
+                line = raw.decode("utf-8", "replace").rstrip()
+                self._tail.append(line)
+                if self._echo is not None:
+                    self._echo(line)
+
+    def _wait_ready(self, deadline: float) -> None:
+        settings = self.settings
+        while time.monotonic() < deadline:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                if self._pump is not None:
+                    self._pump.join(timeout=2)
+                last = next((line for line in reversed(self._tail) if line.strip()), "")
+                raise ServerError(
+                    f"LocalStack exited during start-up (status {self._process.returncode}): "
+                    f"{last or 'no output'} — see {settings.log_path}"
+                )
+            if probe_health(settings.connect_host, settings.port, timeout=0.5) is not None:
+                return
+            time.sleep(READY_POLL_SECONDS)
+        raise ServerError(f"LocalStack did not become ready in time — see {settings.log_path}")
+
+    def wait(self) -> int:
+        """Block until LocalStack exits; return its exit status."""
+        assert self._process is not None
+        return self._process.wait()
+
+    def stop(self, grace: float = 5.0) -> None:
+        """Stop LocalStack and every process it started; never hangs past `grace`."""
+        process = self._process
+        if process is None:
+            return
+        group = process.pid  # the child leads its own process group
+        if process.poll() is None:
+            _signal_group(group, signal.SIGTERM)
+            try:
+                process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                pass
+        # Whatever is left (a hung shutdown, Lambda environments) goes now.
+        _signal_group(group, signal.SIGKILL)
+        process.wait()
+        if self._pump is not None:
+            self._pump.join(timeout=2)
+
+    def __enter__(self) -> EmbeddedServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _signal_group(group: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(group, sig)
+    except ProcessLookupError:
+        pass
