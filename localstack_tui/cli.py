@@ -47,6 +47,12 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _run_server(args: argparse.Namespace) -> int:
+    from localstack_tui.embedded.requirements import python_too_old
+
+    problem = python_too_old()
+    if problem:
+        print(f"lstui server: {problem}", file=sys.stderr)
+        return 1
     from localstack_tui.embedded.server import (
         EmbeddedServer,
         ServerError,

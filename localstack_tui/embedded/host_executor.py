@@ -79,6 +79,16 @@ def handler_environment(env_vars: dict[str, object], code_dir: str, home: str) -
     return env
 
 
+def _synthetic_logs(request_id: str, message: str) -> str:
+    """The log of an invocation whose runtime could not report it itself."""
+    return (
+        f"START RequestId: {request_id} Version: $LATEST\n"
+        f"{message}\n"
+        f"END RequestId: {request_id}\n"
+        f"REPORT RequestId: {request_id}\n"
+    )
+
+
 class HostRuntimeExecutor(RuntimeExecutor):
     """One execution environment, run as a host process."""
 
@@ -93,6 +103,7 @@ class HostRuntimeExecutor(RuntimeExecutor):
         self._output: collections.deque[str] = collections.deque(maxlen=500)
         self._lock = threading.Lock()
         self._stopped = False
+        self._request_id = ""
         self._session = requests.Session()
         self._session.trust_env = False  # never through a proxy
 
@@ -136,20 +147,16 @@ class HostRuntimeExecutor(RuntimeExecutor):
             return
         LOG.debug("Execution environment %s exited with status %s", self.id, code)
         endpoint = self.executor_endpoint
-        error = {
-            "errorType": "Runtime.ExitError",
-            "errorMessage": f"Runtime exited with error: exit status {code}",
-        }
+        request_id = self._request_id
+        message = f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}"
+        error = json.dumps({"errorType": "Runtime.ExitError", "errorMessage": message}).encode()
         startup = endpoint.startup_future
         if startup is not None and not startup.done():
-            startup.set_exception(
-                StatusErrorException("Environment startup failed", json.dumps(error).encode())
-            )
+            startup.set_exception(StatusErrorException("Environment startup failed", error))
         invocation = endpoint.invocation_future
         if invocation is not None and not invocation.done():
-            invocation.set_result(
-                InvocationResult("", json.dumps(error).encode(), is_error=True, logs=endpoint.logs)
-            )
+            logs = _synthetic_logs(request_id, message)
+            invocation.set_result(InvocationResult(request_id, error, is_error=True, logs=logs))
 
     def stop(self) -> None:
         self._stopped = True
@@ -189,6 +196,7 @@ class HostRuntimeExecutor(RuntimeExecutor):
             if process is None or process.poll() is not None:
                 self._restart()
         endpoint = self.executor_endpoint
+        self._request_id = payload.get("invoke-id", "")
         endpoint.invocation_future = future = Future()
         endpoint.logs = None
         url = f"http://127.0.0.1:{endpoint.container_port}/invoke"
@@ -200,11 +208,12 @@ class HostRuntimeExecutor(RuntimeExecutor):
             return future.result(timeout=timeout)
         except FutureTimeout:
             # The runtime did not report its own timeout: it is wedged. Replace it.
-            request_id = payload.get("invoke-id", "")
-            message = f"Task timed out after {float(self.function_version.config.timeout):.2f} seconds"
+            request_id = self._request_id
+            timeout_text = f"Task timed out after {float(self.function_version.config.timeout):.2f} seconds"
+            message = f"RequestId: {request_id} Error: {timeout_text}"
             self._terminate()
-            error = {"errorType": "Sandbox.Timedout", "errorMessage": f"RequestId: {request_id} Error: {message}"}
-            logs = f"START RequestId: {request_id}\n{message}\nEND RequestId: {request_id}\n"
+            error = {"errorType": "Sandbox.Timedout", "errorMessage": message}
+            logs = _synthetic_logs(request_id, message)
             return InvocationResult(request_id, json.dumps(error).encode(), is_error=True, logs=logs)
 
     def _restart(self) -> None:

@@ -225,10 +225,6 @@ class Runtime:
         finally:
             self.current_log = None
             self.init_duration_ms = (time.perf_counter() - started) * 1000
-            if self.init_error is not None:
-                self.init_log.write(
-                    f"[ERROR] {self.init_error['errorType']}: {self.init_error['errorMessage']}\n"
-                )
 
     # -- invocations -----------------------------------------------------------
     def serve_forever(self) -> None:
@@ -273,6 +269,9 @@ class Runtime:
             elif outcome.get("exit"):
                 exit_after = True
 
+        error = outcome.get("error")
+        if error is not None and not outcome.get("logged"):
+            log.write(f"[ERROR] {error['errorType']}: {error['errorMessage']}\n")
         self.current_log = None
         self.current_request_id = None
         duration = (time.perf_counter() - started) * 1000
@@ -319,6 +318,7 @@ class Runtime:
                 + "".join(error["stackTrace"])
             )
             outcome["error"] = error
+            outcome["logged"] = True
             return
         try:
             outcome["response"] = json.dumps(result).encode()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import http.client
-import importlib.util
 import json
 import os
 import signal
@@ -27,9 +26,9 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from localstack_tui.embedded.requirements import python_too_old
 from localstack_tui.embedded.tls_cert import ensure_certificate
 
-MIN_PYTHON = (3, 13)
 READY_POLL_SECONDS = 0.05
 
 
@@ -64,14 +63,16 @@ class ServerSettings:
 
 def check_can_run() -> None:
     """Raise ServerError when this Python cannot run the embedded LocalStack."""
-    if sys.version_info < MIN_PYTHON:
-        found = ".".join(map(str, sys.version_info[:3]))
-        raise ServerError(f"the embedded LocalStack needs Python 3.13 or newer; this is Python {found}")
-    if importlib.util.find_spec("localstack") is None:
+    problem = python_too_old()
+    if problem:
+        raise ServerError(problem)
+    try:
+        import localstack  # noqa: F401 - only whether it imports
+    except ImportError:
         raise ServerError(
             "the embedded LocalStack is not installed: install the 'embedded' extra "
             "(uv sync --extra embedded, or pip install 'localstack-tui[embedded]')"
-        )
+        ) from None
 
 
 def check_port_free(host: str, port: int) -> None:
