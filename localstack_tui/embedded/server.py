@@ -136,6 +136,10 @@ def localstack_environment(settings: ServerSettings) -> dict[str, str]:
             "PYTHONUNBUFFERED": "1",
         }
     )
+    # A dev loop wants events through SQS at once: LocalStack's defaults wait 1 s
+    # between batches and up to 10 s after an idle poll. The user's values win.
+    env.setdefault("LAMBDA_EVENT_SOURCE_MAPPING_POLL_INTERVAL_SEC", "0.05")
+    env.setdefault("LAMBDA_EVENT_SOURCE_MAPPING_MAX_BACKOFF_ON_EMPTY_POLL_SEC", "1")
     return env
 
 
