@@ -11,7 +11,7 @@ from types import FrameType
 from localstack_tui import __version__
 
 
-class _Stop(Exception):
+class _StopRequested(Exception):  # noqa: N818 - a signal, not an error
     """Raised by the SIGTERM handler to unwind into a clean stop."""
 
 
@@ -73,14 +73,13 @@ def _run_server(args: argparse.Namespace) -> int:
     server = EmbeddedServer(settings, echo=echo)
 
     def on_sigterm(signum: int, frame: FrameType | None) -> None:
-        raise _Stop
+        raise _StopRequested
 
     previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
         seconds = server.start()
         print(
-            f"lstui server ready at {settings.endpoint_url} ({seconds:.1f} s; "
-            f"log: {settings.log_path})",
+            f"lstui server ready at {settings.endpoint_url} ({seconds:.1f} s; log: {settings.log_path})",
             flush=True,
         )
         status = server.wait()
@@ -89,7 +88,7 @@ def _run_server(args: argparse.Namespace) -> int:
     except ServerError as exc:
         print(f"lstui server: {exc}", file=sys.stderr)
         return 1
-    except (KeyboardInterrupt, _Stop):
+    except (KeyboardInterrupt, _StopRequested):
         print("lstui server: stopping…", file=sys.stderr, flush=True)
         return 0
     finally:

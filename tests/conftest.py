@@ -66,8 +66,17 @@ def start_server(data_dir: Path, *extra: str, env: dict[str, str] | None = None)
     """Run `lstui server` as a user would and wait for its ready line."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "localstack_tui.cli", "server", "--port", str(port),
-         "--data-dir", str(data_dir), *extra],
+        [
+            sys.executable,
+            "-m",
+            "localstack_tui.cli",
+            "server",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            *extra,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

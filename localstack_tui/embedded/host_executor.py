@@ -92,7 +92,7 @@ def _synthetic_logs(request_id: str, message: str) -> str:
 class HostRuntimeExecutor(RuntimeExecutor):
     """One execution environment, run as a host process."""
 
-    def __init__(self, id: str, function_version: FunctionVersion) -> None:
+    def __init__(self, id: str, function_version: FunctionVersion) -> None:  # noqa: A002 - LocalStack names it
         super().__init__(id=id, function_version=function_version)
         self.executor_endpoint = ExecutorEndpoint(
             self.id, container_address="127.0.0.1", container_port=get_free_tcp_port()
@@ -122,8 +122,7 @@ class HostRuntimeExecutor(RuntimeExecutor):
 
     def _spawn(self) -> None:
         process = subprocess.Popen(
-            [sys.executable, str(RUNTIME_SCRIPT),
-             str(self.executor_endpoint.container_port)],
+            [sys.executable, str(RUNTIME_SCRIPT), str(self.executor_endpoint.container_port)],
             env=self._env,
             cwd=self._env["LAMBDA_TASK_ROOT"],
             stdin=subprocess.DEVNULL,
@@ -197,12 +196,15 @@ class HostRuntimeExecutor(RuntimeExecutor):
                 self._restart()
         endpoint = self.executor_endpoint
         self._request_id = payload.get("invoke-id", "")
-        endpoint.invocation_future = future = Future()
+        future: Future[InvocationResult] = Future()
+        endpoint.invocation_future = future
         endpoint.logs = None
         url = f"http://127.0.0.1:{endpoint.container_port}/invoke"
         response = self._session.post(url, json=payload, timeout=10)
         if not response.ok:
-            raise LambdaRuntimeException(f"environment {self.id} refused the invocation: {response.status_code}")
+            raise LambdaRuntimeException(
+                f"environment {self.id} refused the invocation: {response.status_code}"
+            )
         timeout = float(self.function_version.config.timeout) + TIMEOUT_GRACE_SECONDS
         try:
             return future.result(timeout=timeout)

@@ -330,7 +330,7 @@ def _invoke_request_handler(runtime: Runtime) -> type[http.server.BaseHTTPReques
     class InvokeHandler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
             if self.path.rstrip("/") != "/invoke":

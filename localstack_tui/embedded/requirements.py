@@ -8,8 +8,10 @@ import sys
 MIN_PYTHON = (3, 13)
 
 
-def python_too_old(version_info: tuple[int, ...] = tuple(sys.version_info)) -> str | None:
+def python_too_old(version_info: tuple[int, ...] | None = None) -> str | None:
     """A one-line reason when `version_info` is older than LocalStack needs, else None."""
+    if version_info is None:
+        version_info = (sys.version_info.major, sys.version_info.minor, sys.version_info.micro)
     if tuple(version_info[:2]) >= MIN_PYTHON:
         return None
     found = ".".join(str(part) for part in version_info[:3])

@@ -9,6 +9,7 @@ UI-free: the CLI (`lstui server`), the TUI and the test fixtures share it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import http.client
 import json
@@ -239,10 +240,8 @@ class EmbeddedServer:
         group = process.pid  # the child leads its own process group
         if process.poll() is None:
             _signal_group(group, signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                pass
         # Whatever is left (a hung shutdown, Lambda environments) goes now.
         _signal_group(group, signal.SIGKILL)
         process.wait()
@@ -258,7 +257,5 @@ class EmbeddedServer:
 
 
 def _signal_group(group: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(group, sig)
-    except ProcessLookupError:
-        pass

@@ -138,7 +138,11 @@ def test_event_invocation_runs_in_the_background(aws: Any, echo_function: str) -
     ("files", "handler", "error_type", "message_part"),
     [
         (
-            {"lambda_function.py": "def lambda_handler(event, context):\n    raise ValueError('bad input 42')\n"},
+            {
+                "lambda_function.py": (
+                    "def lambda_handler(event, context):\n    raise ValueError('bad input 42')\n"
+                )
+            },
             "lambda_function.lambda_handler",
             "ValueError",
             "bad input 42",
@@ -195,7 +199,10 @@ def test_errors_come_back_as_lambda_errors(
 
 
 def test_exception_stack_trace_names_the_handler_line(aws: Any) -> None:
-    source = "def helper():\n    raise KeyError('missing-key')\n\ndef lambda_handler(event, context):\n    helper()\n"
+    source = (
+        "def helper():\n    raise KeyError('missing-key')\n\n"
+        "def lambda_handler(event, context):\n    helper()\n"
+    )
     name = create_function(aws("lambda"), {"lambda_function.py": source})
     _, body = invoke(aws("lambda"), name)
     assert body["errorType"] == "KeyError"
@@ -265,7 +272,9 @@ def test_update_function_code_takes_effect_on_the_next_invocation(aws: Any) -> N
 def test_handler_in_a_package_with_slash_notation(aws: Any) -> None:
     files = {
         "pkg/__init__.py": "",
-        "pkg/handlers.py": "from pkg.util import double\n\ndef handle(event, context):\n    return double(event['n'])\n",
+        "pkg/handlers.py": (
+            "from pkg.util import double\n\ndef handle(event, context):\n    return double(event['n'])\n"
+        ),
         "pkg/util.py": "def double(n):\n    return 2 * n\n",
     }
     name = create_function(aws("lambda"), files, handler="pkg/handlers.handle")

@@ -67,8 +67,13 @@ def find_older_python() -> str | None:
     candidates += [path for path in ("/usr/bin/python3",) if os.path.exists(path)]
     for candidate in candidates:
         probe = subprocess.run(
-            [candidate, "-c", "import sys; print(sys.version_info >= (3, 10) and sys.version_info < (3, 13))"],
-            capture_output=True, text=True,
+            [
+                candidate,
+                "-c",
+                "import sys; print(sys.version_info >= (3, 10) and sys.version_info < (3, 13))",
+            ],
+            capture_output=True,
+            text=True,
         )
         if probe.stdout.strip() == "True":
             return candidate
@@ -76,9 +81,7 @@ def find_older_python() -> str | None:
 
 
 def run_cli(*args: str, python: str = sys.executable, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [python, *args], capture_output=True, text=True, timeout=60, cwd=REPO, **kwargs
-    )
+    return subprocess.run([python, *args], capture_output=True, text=True, timeout=60, cwd=REPO, **kwargs)
 
 
 def warm_handler_processes(server: RunningServer) -> set[int]:
@@ -136,7 +139,9 @@ def test_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = run_cli("-m", "localstack_tui.cli", "server", "--port", str(port), "--data-dir", str(tmp_path))
+        result = run_cli(
+            "-m", "localstack_tui.cli", "server", "--port", str(port), "--data-dir", str(tmp_path)
+        )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
     lines = result.stderr.strip().splitlines()
@@ -176,8 +181,13 @@ def test_python_older_than_313_is_one_clear_line(tmp_path: Path) -> None:
     if old_python is None:
         pytest.skip("no Python older than 3.13 on this machine to run the CLI with")
     result = run_cli(
-        "-m", "localstack_tui.cli", "server", "--data-dir", str(tmp_path),
-        python=old_python, env={**os.environ, "PYTHONPATH": str(REPO)},
+        "-m",
+        "localstack_tui.cli",
+        "server",
+        "--data-dir",
+        str(tmp_path),
+        python=old_python,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
