@@ -120,3 +120,11 @@ def aws(server: RunningServer) -> Callable[[str], Any]:
         return cache[service]
 
     return client
+
+
+@pytest.fixture(scope="session")
+def clients(server: RunningServer) -> Any:
+    """The core's AwsClients for the session's server."""
+    from localstack_tui.core.connection import AwsClients, Connection
+
+    return AwsClients(Connection(endpoint_url=server.endpoint_url, access_key_id="test", secret_access_key="test"))

@@ -1,0 +1,179 @@
+"""Which endpoint, region and credentials lstui talks to, and the remote guard.
+
+Resolution, first that is set wins: `--endpoint-url` > `AWS_ENDPOINT_URL` >
+the active profile of lstui's config > `http://localhost:4566`. Region:
+`--region` > `AWS_REGION` > `AWS_DEFAULT_REGION` > the profile > `us-east-1`.
+Credentials: the profile's keys, else boto3's chain when `AWS_PROFILE`, an AWS
+profile or `AWS_ACCESS_KEY_ID` is set, else `test`/`test` for a local endpoint.
+
+The guard: an endpoint that is not local (real AWS included) is read-only
+unless `allow_remote` is set; every mutating operation calls `check_write`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from localstack_tui.core.config import Config, load_config
+from localstack_tui.core.errors import RemoteWriteRefusedError, ValidationError
+
+DEFAULT_ENDPOINT = "http://localhost:4566"
+DEFAULT_REGION = "us-east-1"
+LOCAL_HOSTNAMES = {"localhost", "localstack", "host.docker.internal", "localhost.localstack.cloud"}
+LOCAL_SUFFIXES = (".localhost", ".localhost.localstack.cloud")
+
+
+def is_local_endpoint(url: str | None) -> bool:
+    """True for loopback addresses and LocalStack's usual local names; False for AWS."""
+    if not url:
+        return False
+    host = (urlsplit(url if "://" in url else f"http://{url}").hostname or "").lower().rstrip(".")
+    if host in LOCAL_HOSTNAMES or host.endswith(LOCAL_SUFFIXES):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_endpoint_url(url: str) -> str:
+    """Return `url` if it is an http(s) URL with a host, else raise ValidationError."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(f"endpoint {url!r} is not an http(s) URL like http://localhost:4566")
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise ValidationError(f"endpoint {url!r} has an invalid port") from None
+    return url.rstrip("/")
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Everything needed to make boto3 clients for one endpoint."""
+
+    endpoint_url: str
+    region: str = DEFAULT_REGION
+    aws_profile: str | None = None
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
+    allow_remote: bool = False
+    profile_name: str | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return is_local_endpoint(self.endpoint_url)
+
+    @property
+    def can_write(self) -> bool:
+        return self.is_local or self.allow_remote
+
+    def check_write(self, action: str) -> None:
+        """Refuse a mutating operation on a remote endpoint unless allowed."""
+        if not self.can_write:
+            raise RemoteWriteRefusedError(
+                f"refusing to {action}: {self.endpoint_url} is not a local LocalStack "
+                "(pass --allow-remote, or set allow_remote = true in the profile, to allow changes)"
+            )
+
+
+def resolve_connection(
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+    allow_remote: bool = False,
+    env: Mapping[str, str] | None = None,
+    config: Config | None = None,
+) -> Connection:
+    """Resolve the connection from flags, environment and config (see module doc)."""
+    env = os.environ if env is None else env
+    config = load_config() if config is None else config
+    lstui_profile = config.profile(profile) if (profile is None or profile in config.profiles) else None
+    aws_profile = (lstui_profile.aws_profile if lstui_profile else None) or (
+        profile if profile and lstui_profile is None else env.get("AWS_PROFILE")
+    )
+    endpoint = (
+        endpoint_url
+        or env.get("AWS_ENDPOINT_URL")
+        or (lstui_profile.endpoint_url if lstui_profile else None)
+        or DEFAULT_ENDPOINT
+    )
+    chosen_region = (
+        region
+        or env.get("AWS_REGION")
+        or env.get("AWS_DEFAULT_REGION")
+        or (lstui_profile.region if lstui_profile else None)
+        or DEFAULT_REGION
+    )
+    access_key = lstui_profile.access_key_id if lstui_profile else None
+    secret_key = lstui_profile.secret_access_key if lstui_profile else None
+    uses_chain = bool(aws_profile or env.get("AWS_ACCESS_KEY_ID"))
+    if access_key is None and not uses_chain and is_local_endpoint(endpoint):
+        access_key, secret_key = "test", "test"
+    return Connection(
+        endpoint_url=validate_endpoint_url(endpoint),
+        region=chosen_region,
+        aws_profile=aws_profile,
+        access_key_id=access_key,
+        secret_access_key=secret_key,
+        allow_remote=allow_remote or bool(lstui_profile and lstui_profile.allow_remote),
+        profile_name=lstui_profile.name if lstui_profile else None,
+    )
+
+
+@dataclass
+class AwsClients:
+    """boto3 clients for one connection, made once and shared (clients are thread-safe)."""
+
+    connection: Connection
+    _clients: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def client(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self._make(service)
+            return self._clients[service]
+
+    def _make(self, service: str) -> Any:
+        import boto3
+        from botocore.config import Config as BotoConfig
+
+        conn = self.connection
+        session = boto3.session.Session(profile_name=conn.aws_profile, region_name=conn.region)
+        boto_config = BotoConfig(
+            connect_timeout=3,
+            read_timeout=60,
+            retries={"max_attempts": 2, "mode": "standard"},
+            # Bucket names as sub-domains of a local endpoint would need DNS.
+            s3={"addressing_style": "path"},
+        )
+        return session.client(
+            service,
+            endpoint_url=conn.endpoint_url,
+            aws_access_key_id=conn.access_key_id,
+            aws_secret_access_key=conn.secret_access_key,
+            config=boto_config,
+        )
+
+    @property
+    def s3(self) -> Any:
+        return self.client("s3")
+
+    @property
+    def sqs(self) -> Any:
+        return self.client("sqs")
+
+    @property
+    def lambda_(self) -> Any:
+        return self.client("lambda")
+
+    @property
+    def logs(self) -> Any:
+        return self.client("logs")
