@@ -192,8 +192,7 @@ class Bench:
     def awscli_invoke(self, name: str) -> list[float]:
         out = self.workdir / "out.json"
         return [
-            timed(lambda: self.aws("lambda", "invoke", "--function-name", name, str(out)))
-            for _ in range(self.rounds)
+            timed(lambda: self.aws("lambda", "invoke", "--function-name", name, str(out))) for _ in range(self.rounds)
         ]
 
     def upload_to_log(self, wired: bool = True) -> tuple[str, str]:
@@ -313,9 +312,7 @@ def main() -> None:
         process, port, _ = start_server(data_dir)
         try:
             time.sleep(3)
-            results["idle RSS, MiB (server + LocalStack)"] = summary(
-                [tree_rss_mib(process.pid) for _ in range(5)], "s"
-            )
+            results["idle RSS, MiB (server + LocalStack)"] = summary([tree_rss_mib(process.pid) for _ in range(5)], "s")
             bench = Bench(port, rounds, workdir)
             results["create-function → Active (boto3)"] = summary(bench.create_to_active())
             results["cold invoke (boto3)"] = summary(bench.cold_invoke())
@@ -329,9 +326,7 @@ def main() -> None:
                 bench.upload_to_log_awscli(bucket, name)
             )
             results["update-function-code → new code answering (boto3)"] = summary(bench.update_to_new_code())
-            results["update → new code answering (zip + aws cli, the seed's way)"] = summary(
-                bench.update_awscli()
-            )
+            results["update → new code answering (zip + aws cli, the seed's way)"] = summary(bench.update_awscli())
             results["RSS after the run, MiB (server + LocalStack + warm handlers)"] = summary(
                 [tree_rss_mib(process.pid)], "s"
             )
@@ -347,7 +342,9 @@ def main() -> None:
     ]
     for label, stats in results.items():
         unit = "s" if "→ ready" in label or "gone" in label else ("" if "MiB" in label else "ms")
-        lines.append(f"| {label} | {number(stats['median'])} {unit} | {number(stats['p90'])} {unit} | {stats['n']:.0f} |")
+        lines.append(
+            f"| {label} | {number(stats['median'])} {unit} | {number(stats['p90'])} {unit} | {stats['n']:.0f} |"
+        )
     text = "\n".join(lines) + "\n"
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)

@@ -1,27 +1,52 @@
-"""The `lstui` command line."""
+"""The `lstui` command line: the embedded server and headless commands over the core."""
 
 from __future__ import annotations
 
 import argparse
-import signal
+import os
 import sys
+import traceback
 from pathlib import Path
-from types import FrameType
+from typing import NoReturn
 
 from localstack_tui import __version__
 
 
-class _StopRequested(Exception):  # noqa: N818 - a signal, not an error
-    """Raised by the SIGTERM handler to unwind into a clean stop."""
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one line instead of the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    """--endpoint-url & co., accepted before or after the subcommand."""
+    default = None if defaults else argparse.SUPPRESS
+    group = parser.add_argument_group("connection")
+    group.add_argument("--endpoint-url", default=default, help="LocalStack endpoint (default: http://localhost:4566)")
+    group.add_argument("--region", default=default, help="AWS region (default: us-east-1)")
+    group.add_argument("--profile", default=default, help="a profile of lstui's config file, or an AWS profile")
+    group.add_argument(
+        "--allow-remote",
+        action="store_true",
+        default=False if defaults else argparse.SUPPRESS,
+        help="allow changes on an endpoint that is not local (real AWS included)",
+    )
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="lstui",
         description="A keyboard-driven terminal explorer for LocalStack.",
     )
     parser.add_argument("--version", action="version", version=f"lstui {__version__}")
+    _global_options(parser, defaults=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str, description: str | None = None) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=description or help_text)
+        _global_options(sub, defaults=False)
+        return sub
 
     server = commands.add_parser(
         "server",
@@ -39,77 +64,103 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="where LocalStack keeps its files and log (default: lstui's user data dir)",
     )
-    server.add_argument(
-        "--persist", action="store_true", help="keep resources across restarts (LocalStack PERSISTENCE=1)"
-    )
+    server.add_argument("--persist", action="store_true", help="keep resources across restarts (PERSISTENCE=1)")
     server.add_argument("--verbose", "-v", action="store_true", help="also print LocalStack's log here")
+
+    command("status", "endpoint, LocalStack version, services, and counts of resources")
+
+    deploy = command("deploy", "create or update a Lambda function from a source file or directory")
+    deploy.add_argument("source", type=Path, help="a handler file (lambda_function.py) or a directory")
+    deploy.add_argument("--function", required=True, help="the function's name")
+    deploy.add_argument("--handler", help="module.function (default: derived from the source)")
+    deploy.add_argument("--runtime", help="e.g. python3.9 (default: the host's Python for a new function)")
+    deploy.add_argument("--role", help="IAM role ARN (default: the fake role arn:aws:iam::000000000000:role/fake-role)")
+    deploy.add_argument("--env", action="append", default=[], metavar="K=V", help="an environment variable (repeat)")
+    deploy.add_argument("--timeout", type=int, help="seconds, 1–900")
+    deploy.add_argument("--memory", type=int, help="MB, 128–10240")
+
+    for verb in ("wire", "unwire"):
+        doing = "connect" if verb == "wire" else "disconnect exactly"
+        parent = command(verb, f"{doing} S3 → Lambda, S3 → SQS, SQS → Lambda or a DLQ")
+        links = parent.add_subparsers(dest="link", metavar="LINK", required=True)
+        for link, target in (("s3-lambda", "function"), ("s3-sqs", "queue")):
+            sub = links.add_parser(link, help=f"S3 bucket → {target}")
+            _global_options(sub, defaults=False)
+            sub.add_argument("--bucket", required=True, help="bucket name or ARN")
+            if target == "function":
+                sub.add_argument("--function", required=True, help="function name or ARN")
+            else:
+                sub.add_argument("--queue", required=True, help="queue name, URL or ARN")
+            sub.add_argument(
+                "--event",
+                action="append",
+                dest="events",
+                metavar="EVENT",
+                help="S3 event type (repeat; default s3:ObjectCreated:*)",
+            )
+            sub.add_argument("--prefix", default="", help="only keys starting with this")
+            sub.add_argument("--suffix", default="", help="only keys ending with this")
+        sub = links.add_parser("sqs-lambda", help="SQS queue → function (event source mapping)")
+        _global_options(sub, defaults=False)
+        sub.add_argument("--queue", required=True, help="queue name, URL or ARN")
+        sub.add_argument("--function", required=True, help="function name or ARN")
+        if verb == "wire":
+            sub.add_argument("--batch-size", type=int, default=10)
+            sub.add_argument("--batching-window", type=int, default=0, metavar="SECONDS")
+            sub.add_argument("--max-concurrency", type=int)
+            sub.add_argument("--report-batch-item-failures", action="store_true")
+        sub = links.add_parser("dlq", help="queue → dead-letter queue (redrive policy)")
+        _global_options(sub, defaults=False)
+        sub.add_argument("--queue", required=True, help="queue name, URL or ARN")
+        if verb == "wire":
+            sub.add_argument("--dlq", required=True, help="dead-letter queue (created if it does not exist)")
+            sub.add_argument("--max-receive-count", type=int, default=3)
+
+    upload = command("upload", "upload files or directories into a bucket")
+    upload.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    upload.add_argument("--bucket", required=True, help="bucket name or ARN")
+    upload.add_argument("--prefix", default="", help="key prefix")
+
+    invoke = command("invoke", "invoke a function and print its result and log")
+    invoke.add_argument("function", help="function name or ARN")
+    invoke.add_argument("--payload", default="{}", help="JSON payload, or @file.json")
+    invoke.add_argument("--async", dest="asynchronous", action="store_true", help="invoke as an event")
+
+    logs = command("logs", "print a function's CloudWatch log lines")
+    logs.add_argument("function", help="function name (or a log group starting with /)")
+    logs.add_argument("--follow", "-f", action="store_true", help="keep printing new lines")
+    logs.add_argument("--since", default="10m", help="how far back: 30s, 10m, 2h, 1d or an ISO time (default 10m)")
+    logs.add_argument("--filter", dest="pattern", help="a CloudWatch filter pattern")
     return parser
-
-
-def _run_server(args: argparse.Namespace) -> int:
-    from localstack_tui.embedded.requirements import python_too_old
-
-    problem = python_too_old()
-    if problem:
-        print(f"lstui server: {problem}", file=sys.stderr)
-        return 1
-    from localstack_tui.embedded.server import (
-        EmbeddedServer,
-        ServerError,
-        ServerSettings,
-        default_data_dir,
-    )
-
-    if not 0 < args.port < 65536:
-        print(f"lstui server: --port must be between 1 and 65535, not {args.port}", file=sys.stderr)
-        return 2
-    settings = ServerSettings(
-        host=args.host,
-        port=args.port,
-        data_dir=(args.data_dir or default_data_dir()).expanduser().resolve(),
-        persist=args.persist,
-    )
-    echo = (lambda line: print(line, file=sys.stderr, flush=True)) if args.verbose else None
-    server = EmbeddedServer(settings, echo=echo)
-
-    def on_sigterm(signum: int, frame: FrameType | None) -> None:
-        raise _StopRequested
-
-    previous = signal.signal(signal.SIGTERM, on_sigterm)
-    try:
-        seconds = server.start()
-        print(
-            f"lstui server ready at {settings.endpoint_url} ({seconds:.1f} s; log: {settings.log_path})",
-            flush=True,
-        )
-        status = server.wait()
-        print(f"lstui server: LocalStack exited with status {status}", file=sys.stderr)
-        return 1
-    except ServerError as exc:
-        print(f"lstui server: {exc}", file=sys.stderr)
-        return 1
-    except (KeyboardInterrupt, _StopRequested):
-        print("lstui server: stopping…", file=sys.stderr, flush=True)
-        return 0
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        server.stop()
-        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     if args.command == "server":
-        return _run_server(args)
-    parser.print_help()
-    return 0
+        from localstack_tui.cli.server import run_server
+
+        return run_server(args)
+    from localstack_tui.cli.commands import run_command
+    from localstack_tui.core.errors import LstuiError
+
+    try:
+        return run_command(args)
+    except LstuiError as exc:
+        print(f"lstui {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback for a user, unless asked
+        if os.environ.get("LSTUI_DEBUG"):
+            traceback.print_exc()
+        print(f"lstui {args.command}: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
 
 
 def run() -> None:
     """Console-script entry point."""
     sys.exit(main())
-
-
-if __name__ == "__main__":
-    run()

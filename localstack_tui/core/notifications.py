@@ -277,9 +277,7 @@ class NotificationConfig:
     def without_entry(self, match: NotificationEntry) -> tuple[NotificationConfig, NotificationEntry | None]:
         """This configuration less the entry with `match`'s Id (or, with no Id, its wiring)."""
         for index, existing in enumerate(self.entries):
-            if (match.id is not None and existing.id == match.id) or (
-                match.id is None and existing.same_wiring(match)
-            ):
+            if (match.id is not None and existing.id == match.id) or (match.id is None and existing.same_wiring(match)):
                 return replace(self, entries=self.entries[:index] + self.entries[index + 1 :]), existing
         return self, None
 
@@ -318,9 +316,7 @@ def put_notification_config(clients: AwsClients, bucket: str, config: Notificati
     """Write a bucket's whole notification configuration (callers merge first)."""
     clients.connection.check_write(f"change the notifications of bucket {bucket}")
     with aws_call(f"write the notification configuration of bucket {bucket}", clients.connection.endpoint_url):
-        clients.s3.put_bucket_notification_configuration(
-            Bucket=bucket, NotificationConfiguration=config.to_api()
-        )
+        clients.s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config.to_api())
 
 
 def add_notification(clients: AwsClients, bucket: str, entry: NotificationEntry) -> NotificationChange:

@@ -146,6 +146,4 @@ def derive_handler(source: Path) -> str:
         for function in DEFAULT_HANDLER_FUNCTIONS:
             if function in defined:
                 return f"{path.stem}.{function}"
-    raise ValidationError(
-        f"cannot tell the handler of {source}: give it with --handler module.function"
-    )
+    raise ValidationError(f"cannot tell the handler of {source}: give it with --handler module.function")

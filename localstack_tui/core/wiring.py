@@ -30,6 +30,7 @@ from localstack_tui.core.notifications import (
     get_notification_config,
     make_entry,
     put_notification_config,
+    validate_events,
 )
 from localstack_tui.core.s3 import validate_bucket_name
 from localstack_tui.core.sqs import (
@@ -329,7 +330,7 @@ def wire_s3_to_lambda(
     """Make the bucket notify the function (and let S3 invoke it), keeping every other entry."""
     clients.connection.check_write("wire S3 → Lambda")
     bucket = bucket_name(bucket)
-    entry_events = tuple(events)
+    entry_events = validate_events(events)
     info = get_function(clients, function)
     entry = make_entry(TargetKind.LAMBDA, info.arn, entry_events, prefix, suffix)
     link = f"S3 → Lambda: {bucket} → {info.name}"
@@ -408,10 +409,11 @@ def wire_s3_to_sqs(
     """Make the bucket send its events to the queue (and let it), keeping every other entry."""
     clients.connection.check_write("wire S3 → SQS")
     bucket = bucket_name(bucket)
+    entry_events = validate_events(events)
     target = get_queue(clients, queue)
     if target.fifo:
         raise ValidationError(f"S3 cannot send events to FIFO queue {target.name}: use a standard queue")
-    entry = make_entry(TargetKind.QUEUE, target.arn, tuple(events), prefix, suffix)
+    entry = make_entry(TargetKind.QUEUE, target.arn, entry_events, prefix, suffix)
     link = f"S3 → SQS: {bucket} → {target.name}"
     clients.connection.check_write(f"wire {link}")
     _check_bucket(clients, bucket)

@@ -130,9 +130,7 @@ class HostRuntimeExecutor(RuntimeExecutor):
             stderr=subprocess.STDOUT,
         )
         self._process = process
-        threading.Thread(
-            target=self._watch, args=(process,), daemon=True, name=f"lambda-env-{self.id}"
-        ).start()
+        threading.Thread(target=self._watch, args=(process,), daemon=True, name=f"lambda-env-{self.id}").start()
 
     def _watch(self, process: subprocess.Popen[bytes]) -> None:
         """Collect the process's own output; when it dies, fail what waits on it."""
@@ -202,9 +200,7 @@ class HostRuntimeExecutor(RuntimeExecutor):
         url = f"http://127.0.0.1:{endpoint.container_port}/invoke"
         response = self._session.post(url, json=payload, timeout=10)
         if not response.ok:
-            raise LambdaRuntimeException(
-                f"environment {self.id} refused the invocation: {response.status_code}"
-            )
+            raise LambdaRuntimeException(f"environment {self.id} refused the invocation: {response.status_code}")
         timeout = float(self.function_version.config.timeout) + TIMEOUT_GRACE_SECONDS
         try:
             return future.result(timeout=timeout)

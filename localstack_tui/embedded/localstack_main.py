@@ -25,9 +25,7 @@ def _exit_when_orphaned(parent_pid: int) -> None:
 
 
 def main() -> None:
-    threading.Thread(
-        target=_exit_when_orphaned, args=(os.getppid(),), daemon=True, name="lstui-orphan-watch"
-    ).start()
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True, name="lstui-orphan-watch").start()
     # LocalStack unzips Lambda code under tempfile's directory: keep it in our data dir.
     tmp_dir = os.environ.pop("LSTUI_TMPDIR", None)
     if tmp_dir:

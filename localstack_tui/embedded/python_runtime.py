@@ -364,9 +364,7 @@ def _exit_when_orphaned(parent_pid: int) -> None:
 
 def main() -> None:
     port = int(sys.argv[1])
-    threading.Thread(
-        target=_exit_when_orphaned, args=(os.getppid(),), daemon=True, name="orphan-watch"
-    ).start()
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True, name="orphan-watch").start()
     task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
     os.chdir(task_root)
     # This script's own directory is not the user's code: keep it off the path.

@@ -86,8 +86,7 @@ def check_port_free(host: str, port: int) -> None:
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise ServerError(
-                    f"port {port} on {host} is already in use "
-                    f"(another LocalStack? choose another with --port)"
+                    f"port {port} on {host} is already in use (another LocalStack? choose another with --port)"
                 ) from None
             raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 

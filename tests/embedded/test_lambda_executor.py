@@ -138,11 +138,7 @@ def test_event_invocation_runs_in_the_background(aws: Any, echo_function: str) -
     ("files", "handler", "error_type", "message_part"),
     [
         (
-            {
-                "lambda_function.py": (
-                    "def lambda_handler(event, context):\n    raise ValueError('bad input 42')\n"
-                )
-            },
+            {"lambda_function.py": ("def lambda_handler(event, context):\n    raise ValueError('bad input 42')\n")},
             "lambda_function.lambda_handler",
             "ValueError",
             "bad input 42",
@@ -199,10 +195,7 @@ def test_errors_come_back_as_lambda_errors(
 
 
 def test_exception_stack_trace_names_the_handler_line(aws: Any) -> None:
-    source = (
-        "def helper():\n    raise KeyError('missing-key')\n\n"
-        "def lambda_handler(event, context):\n    helper()\n"
-    )
+    source = "def helper():\n    raise KeyError('missing-key')\n\ndef lambda_handler(event, context):\n    helper()\n"
     name = create_function(aws("lambda"), {"lambda_function.py": source})
     _, body = invoke(aws("lambda"), name)
     assert body["errorType"] == "KeyError"

@@ -77,9 +77,7 @@ def test_part2_burst_through_sqs_loses_nothing_and_failures_land_in_the_dlq(aws:
     bucket = unique("burst-bucket")
     s3.create_bucket(Bucket=bucket)
     dlq_url = sqs.create_queue(QueueName=unique("burst-dlq"))["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     queue_url = sqs.create_queue(
         QueueName=unique("burst-queue"),
         Attributes={
@@ -87,18 +85,12 @@ def test_part2_burst_through_sqs_loses_nothing_and_failures_land_in_the_dlq(aws:
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "2"}),
         },
     )["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     s3.put_bucket_notification_configuration(
         Bucket=bucket,
-        NotificationConfiguration={
-            "QueueConfigurations": [{"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"]}]
-        },
+        NotificationConfiguration={"QueueConfigurations": [{"QueueArn": queue_arn, "Events": ["s3:ObjectCreated:*"]}]},
     )
-    function = create_function(
-        lam, {"lambda_function.py": QUEUE_HANDLER}, name=unique("consumer"), timeout=10
-    )
+    function = create_function(lam, {"lambda_function.py": QUEUE_HANDLER}, name=unique("consumer"), timeout=10)
     mapping = lam.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function, BatchSize=1)
     wait_until(
         lambda: lam.get_event_source_mapping(UUID=mapping["UUID"])["State"] == "Enabled",

@@ -139,9 +139,7 @@ def test_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = run_cli(
-            "-m", "localstack_tui.cli", "server", "--port", str(port), "--data-dir", str(tmp_path)
-        )
+        result = run_cli("-m", "localstack_tui.cli", "server", "--port", str(port), "--data-dir", str(tmp_path))
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
     lines = result.stderr.strip().splitlines()
@@ -174,9 +172,7 @@ def test_missing_embedded_extra_is_one_clear_line(tmp_path: Path) -> None:
 def test_python_older_than_313_is_one_clear_line(tmp_path: Path) -> None:
     assert python_too_old((3, 13, 0)) is None
     assert python_too_old((3, 14, 1)) is None
-    assert python_too_old((3, 12, 1)) == (
-        "the embedded LocalStack needs Python 3.13 or newer; this is Python 3.12.1"
-    )
+    assert python_too_old((3, 12, 1)) == ("the embedded LocalStack needs Python 3.13 or newer; this is Python 3.12.1")
     old_python = find_older_python()
     if old_python is None:
         pytest.skip("no Python older than 3.13 on this machine to run the CLI with")

@@ -1,0 +1,3 @@
+from localstack_tui.cli import run
+
+run()

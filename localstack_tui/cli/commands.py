@@ -1,0 +1,269 @@
+"""The headless subcommands: thin faces on the core, one line per outcome."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from localstack_tui.core.connection import AwsClients, resolve_connection
+from localstack_tui.core.errors import LstuiError, ValidationError
+from localstack_tui.core.notifications import DEFAULT_EVENT
+
+Command = Callable[[AwsClients, argparse.Namespace], int]
+
+
+def clients_from_args(args: argparse.Namespace) -> AwsClients:
+    connection = resolve_connection(
+        endpoint_url=args.endpoint_url,
+        region=args.region,
+        profile=args.profile,
+        allow_remote=args.allow_remote,
+    )
+    return AwsClients(connection)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    commands: dict[str, Command] = {
+        "status": status,
+        "deploy": deploy,
+        "wire": wire,
+        "unwire": unwire,
+        "upload": upload,
+        "invoke": invoke,
+        "logs": logs,
+    }
+    return commands[args.command](clients_from_args(args), args)
+
+
+def _styled(text: str, code: str, stream: TextIO = sys.stdout) -> str:
+    return f"\033[{code}m{text}\033[0m" if stream.isatty() else text
+
+
+# -- status ---------------------------------------------------------------------------------------
+
+
+def status(clients: AwsClients, args: argparse.Namespace) -> int:
+    from localstack_tui.core.functions import list_functions
+    from localstack_tui.core.health import probe_health
+    from localstack_tui.core.s3 import list_buckets
+    from localstack_tui.core.sqs import list_queues
+
+    conn = clients.connection
+    health = probe_health(conn.endpoint_url)
+    where = "local" if conn.is_local else ("remote, changes allowed" if conn.allow_remote else "remote, read-only")
+    print(f"endpoint    {conn.endpoint_url} ({where})")
+    edition = f" ({health.edition})" if health.edition not in ("", "unknown") else ""
+    print(f"LocalStack  {health.version}{edition}")
+    print(f"region      {conn.region}")
+    interesting = ("s3", "sqs", "lambda", "logs", "sns", "iam", "sts")
+    services = ", ".join(f"{name} {health.services[name]}" for name in interesting if name in health.services)
+    print(f"services    {services}")
+    buckets, queues, functions = list_buckets(clients), list_queues(clients), list_functions(clients)
+    print(f"resources   {len(buckets)} buckets · {len(queues)} queues · {len(functions)} functions")
+    return 0
+
+
+# -- deploy ---------------------------------------------------------------------------------------
+
+
+def parse_env(pairs: list[str]) -> dict[str, str] | None:
+    """`--env K=V` pairs as a dict (None when none were given)."""
+    if not pairs:
+        return None
+    env: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValidationError(f"--env needs KEY=VALUE, not {pair!r}")
+        env[key] = value
+    return env
+
+
+def deploy(clients: AwsClients, args: argparse.Namespace) -> int:
+    from localstack_tui.core.functions import DeploySpec, deploy_function
+
+    spec = DeploySpec(
+        source=args.source,
+        name=args.function,
+        handler=args.handler,
+        runtime=args.runtime,
+        role=args.role,
+        memory=args.memory,
+        timeout=args.timeout,
+        environment=parse_env(args.env),
+    )
+    result = deploy_function(clients, spec)
+    print(result.summary())
+    return 0
+
+
+# -- wire / unwire --------------------------------------------------------------------------------
+
+
+def wire(clients: AwsClients, args: argparse.Namespace) -> int:
+    from localstack_tui.core import wiring
+
+    events = args.events if getattr(args, "events", None) else [DEFAULT_EVENT]
+    if args.link == "s3-lambda":
+        result = wiring.wire_s3_to_lambda(clients, args.bucket, args.function, events, args.prefix, args.suffix)
+    elif args.link == "s3-sqs":
+        result = wiring.wire_s3_to_sqs(clients, args.bucket, args.queue, events, args.prefix, args.suffix)
+    elif args.link == "sqs-lambda":
+        settings = wiring.MappingSettings(
+            batch_size=args.batch_size,
+            batching_window=args.batching_window,
+            max_concurrency=args.max_concurrency,
+            report_batch_item_failures=args.report_batch_item_failures,
+        )
+        result = wiring.wire_sqs_to_lambda(clients, args.queue, args.function, settings)
+    else:
+        result = wiring.wire_dlq(clients, args.queue, args.dlq, args.max_receive_count)
+    print(result.summary())
+    return 0
+
+
+def unwire(clients: AwsClients, args: argparse.Namespace) -> int:
+    from localstack_tui.core import wiring
+
+    events = args.events if getattr(args, "events", None) else [DEFAULT_EVENT]
+    if args.link == "s3-lambda":
+        result = wiring.unwire_s3_to_lambda(clients, args.bucket, args.function, events, args.prefix, args.suffix)
+    elif args.link == "s3-sqs":
+        result = wiring.unwire_s3_to_sqs(clients, args.bucket, args.queue, events, args.prefix, args.suffix)
+    elif args.link == "sqs-lambda":
+        result = wiring.unwire_sqs_to_lambda(clients, args.queue, args.function)
+    else:
+        result = wiring.unwire_dlq(clients, args.queue)
+    print(result.summary())
+    return 0
+
+
+# -- upload ---------------------------------------------------------------------------------------
+
+
+def upload(clients: AwsClients, args: argparse.Namespace) -> int:
+    from localstack_tui.core.s3 import upload_directory, upload_file
+    from localstack_tui.core.wiring import bucket_name
+
+    bucket = bucket_name(args.bucket)
+    prefix = args.prefix
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    for path in args.paths:  # everything is checked before the first byte goes
+        if not path.exists():
+            raise ValidationError(f"no such file or directory: {path}")
+    total = sum(_size(path) for path in args.paths)
+    progress = _Progress(total) if sys.stderr.isatty() else None
+    keys: list[str] = []
+    for path in args.paths:
+        if path.is_dir():
+            keys += upload_directory(clients, path, bucket, prefix, progress=progress.bind() if progress else None)
+        else:
+            key = prefix + path.name
+            upload_file(clients, path, bucket, key, progress=progress.bind() if progress else None)
+            keys.append(key)
+    if progress:
+        progress.finish()
+    print(f"uploaded {len(keys)} file{'s' if len(keys) != 1 else ''} ({total} bytes) to s3://{bucket}/{prefix}")
+    return 0
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+class _Progress:
+    """A one-line byte counter on stderr, summed over several uploads."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done_before = 0
+        self.current = 0
+
+    def bind(self) -> Callable[[int], None]:
+        self.done_before += self.current
+        self.current = 0
+
+        def update(transferred: int) -> None:
+            self.current = transferred
+            done = self.done_before + transferred
+            percent = 100 * done / self.total if self.total else 100
+            print(f"\r{done}/{self.total} bytes ({percent:.0f}%)", end="", file=sys.stderr, flush=True)
+
+        return update
+
+    def finish(self) -> None:
+        print(file=sys.stderr)
+
+
+# -- invoke ---------------------------------------------------------------------------------------
+
+
+def invoke(clients: AwsClients, args: argparse.Namespace) -> int:
+    from localstack_tui.core.functions import invoke_function
+
+    payload: str = args.payload
+    if payload.startswith("@"):
+        path = Path(payload[1:])
+        try:
+            payload = path.read_text()
+        except OSError as exc:
+            raise ValidationError(f"cannot read payload file {path}: {exc.strerror}") from None
+    result = invoke_function(clients, args.function, payload, asynchronous=args.asynchronous)
+    if args.asynchronous:
+        print(f"invoked {args.function} as an event (status {result.status_code})")
+        return 0
+    if result.log_tail:
+        print(result.log_tail.rstrip("\n"), file=sys.stderr)
+    if not result.ok:
+        raise LstuiError(f"{args.function} failed: {result.error_type}: {result.error_message}")
+    try:
+        print(json.dumps(json.loads(result.payload), indent=2))
+    except ValueError:
+        print(result.payload)
+    return 0
+
+
+# -- logs -----------------------------------------------------------------------------------------
+
+
+def logs(clients: AwsClients, args: argparse.Namespace) -> int:
+    from localstack_tui.core.log_filter import compile_pattern
+    from localstack_tui.core.logs import LogTail, follow, function_log_group, parse_since
+
+    group = args.function if args.function.startswith("/") else function_log_group(args.function)
+    since = parse_since(args.since)
+    pattern = compile_pattern(args.pattern) if args.pattern else None
+    if not args.follow:
+        tail = LogTail(group, since=since, pattern=pattern)
+        for event in tail.poll(clients):
+            print(format_event(event))
+        return 0
+    stop = threading.Event()
+    try:
+        for event in follow(clients, group, since=since, pattern=pattern, stop=stop):
+            print(format_event(event), flush=True)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+def format_event(event: object) -> str:
+    """`HH:MM:SS.mmm message`, dimmed for START/END/REPORT and red for errors on a terminal."""
+    from localstack_tui.core.logs import LogEvent
+
+    assert isinstance(event, LogEvent)
+    stamp = event.timestamp.strftime("%H:%M:%S.%f")[:-3]
+    line = f"{stamp}  {event.message}"
+    if event.kind in ("start", "end", "report"):
+        return _styled(line, "2")
+    if event.kind == "error":
+        return _styled(line, "31")
+    return line

@@ -1,0 +1,63 @@
+"""`lstui server`: run the embedded LocalStack in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from types import FrameType
+
+
+class _StopRequested(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by the SIGTERM handler to unwind into a clean stop."""
+
+
+def run_server(args: argparse.Namespace) -> int:
+    from localstack_tui.embedded.requirements import python_too_old
+
+    problem = python_too_old()
+    if problem:
+        print(f"lstui server: {problem}", file=sys.stderr)
+        return 1
+    from localstack_tui.embedded.server import (
+        EmbeddedServer,
+        ServerError,
+        ServerSettings,
+        default_data_dir,
+    )
+
+    if not 0 < args.port < 65536:
+        print(f"lstui server: --port must be between 1 and 65535, not {args.port}", file=sys.stderr)
+        return 2
+    settings = ServerSettings(
+        host=args.host,
+        port=args.port,
+        data_dir=(args.data_dir or default_data_dir()).expanduser().resolve(),
+        persist=args.persist,
+    )
+    echo = (lambda line: print(line, file=sys.stderr, flush=True)) if args.verbose else None
+    server = EmbeddedServer(settings, echo=echo)
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        raise _StopRequested
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        seconds = server.start()
+        print(
+            f"lstui server ready at {settings.endpoint_url} ({seconds:.1f} s; log: {settings.log_path})",
+            flush=True,
+        )
+        status = server.wait()
+        print(f"lstui server: LocalStack exited with status {status}", file=sys.stderr)
+        return 1
+    except ServerError as exc:
+        print(f"lstui server: {exc}", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, _StopRequested):
+        print("lstui server: stopping…", file=sys.stderr, flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
