@@ -121,7 +121,7 @@ def timed(fn: Callable[[], Any]) -> float:
 def summary(values: list[float], unit: str = "ms") -> dict[str, float]:
     scale = 1000 if unit == "ms" else 1
     ordered = sorted(v * scale for v in values)
-    p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+    p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
     return {"median": statistics.median(ordered), "p90": p90, "n": len(ordered)}
 
 

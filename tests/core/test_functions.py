@@ -106,7 +106,7 @@ def test_bad_deploy_input_changes_nothing(
 
 def test_syntax_error_and_missing_source_are_refused(clients: AwsClients, tmp_path: Path) -> None:
     broken = seed_dir(tmp_path, "def lambda_handler(event, context)\n    return 1\n")
-    with pytest.raises(ValidationError, match="syntax error in lambda_function.py, line 1"):
+    with pytest.raises(ValidationError, match=r"syntax error in lambda_function\.py, line 1"):
         deploy_function(clients, DeploySpec(broken, f"x-{uuid.uuid4().hex[:6]}"))
     with pytest.raises(ValidationError, match="no such file or directory"):
         deploy_function(clients, DeploySpec(tmp_path / "missing", "whatever"))

@@ -106,7 +106,7 @@ def test_handler_derivation_and_checks(tmp_path: Path) -> None:
     check_handler(src, "lambda_function.lambda_handler")
     with pytest.raises(ValidationError, match="defines no function 'missing'"):
         check_handler(src, "lambda_function.missing")
-    with pytest.raises(ValidationError, match="there is no nope.py"):
+    with pytest.raises(ValidationError, match=r"there is no nope\.py"):
         check_handler(src, "nope.lambda_handler")
     empty = write(tmp_path / "empty", {"util.py": "X = 1\n"})
     with pytest.raises(ValidationError, match="cannot tell the handler"):
@@ -115,7 +115,7 @@ def test_handler_derivation_and_checks(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("handler", ["lambda_handler", "lambda_function.", ".x", "a b.c", "mod.1fn", ""])
 def test_bad_handler_strings(handler: str) -> None:
-    with pytest.raises(ValidationError, match="not of the form module.function"):
+    with pytest.raises(ValidationError, match=r"not of the form module\.function"):
         validate_handler(handler)
 
 
