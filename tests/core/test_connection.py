@@ -70,7 +70,7 @@ def test_guard() -> None:
     remote = resolve_connection("https://s3.amazonaws.com", env={}, config=Config())
     assert not remote.is_local and not remote.can_write
     with pytest.raises(
-        RemoteWriteRefusedError, match="refusing to create bucket x: https://s3.amazonaws.com is not a local"
+        RemoteWriteRefusedError, match=r"refusing to create bucket x: https://s3\.amazonaws\.com is not a local"
     ):
         remote.check_write("create bucket x")
     allowed = resolve_connection("https://s3.amazonaws.com", allow_remote=True, env={}, config=Config())
