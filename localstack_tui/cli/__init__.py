@@ -138,8 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        return run_tui(args)
     if args.command == "server":
         from localstack_tui.cli.server import run_server
 
@@ -159,6 +158,38 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"lstui {args.command}: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """`lstui` alone: the explorer. Stops an embedded LocalStack it started unless asked to keep it."""
+    from localstack_tui.core.config import load_config
+    from localstack_tui.core.connection import resolve_connection
+    from localstack_tui.core.errors import LstuiError
+
+    try:
+        config = load_config()
+        connection = resolve_connection(
+            endpoint_url=args.endpoint_url,
+            region=args.region,
+            profile=args.profile,
+            allow_remote=args.allow_remote,
+            config=config,
+        )
+    except LstuiError as exc:
+        print(f"lstui: {exc}", file=sys.stderr)
+        return 1
+    from localstack_tui.ui.app import LstuiApp
+
+    app = LstuiApp(connection, config)
+    app.run()
+    server = app.background_server
+    if server is not None and server.running():
+        if app.keep_server:
+            print(f"lstui: the embedded LocalStack keeps running at {server.endpoint_url}")
+        else:
+            print("lstui: stopping the embedded LocalStack…", file=sys.stderr)
+            server.stop()
+    return 0
 
 
 def run() -> None:

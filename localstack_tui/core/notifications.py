@@ -18,7 +18,7 @@ from typing import Any
 
 from localstack_tui.core.aws_errors import aws_call
 from localstack_tui.core.connection import AwsClients
-from localstack_tui.core.errors import ConflictError, ValidationError
+from localstack_tui.core.errors import ConflictError, LstuiError, ValidationError
 
 
 @dataclass(frozen=True)
@@ -337,3 +337,17 @@ def remove_notification(clients: AwsClients, bucket: str, match: NotificationEnt
     if removed is not None:
         put_notification_config(clients, bucket, after)
     return NotificationChange(bucket, before, after, removed, removed is not None)
+
+
+def buckets_notifying(
+    clients: AwsClients, target_arn: str, buckets: Iterable[str]
+) -> list[tuple[str, NotificationEntry]]:
+    """(bucket, entry) for every entry of those buckets that targets `target_arn`."""
+    found: list[tuple[str, NotificationEntry]] = []
+    for bucket in buckets:
+        try:
+            config = get_notification_config(clients, bucket)
+        except LstuiError:
+            continue  # a bucket deleted meanwhile
+        found.extend((bucket, entry) for entry in config.entries if entry.target_arn == target_arn)
+    return found

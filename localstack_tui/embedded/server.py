@@ -258,3 +258,77 @@ class EmbeddedServer:
 def _signal_group(group: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(group, sig)
+
+
+class BackgroundServer:
+    """`lstui server` started from the TUI as a process of its own session.
+
+    Being its own supervisor, it can outlive lstui when the user asks to keep
+    it; otherwise `stop()` ends it and everything it started.
+    """
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self._process: subprocess.Popen[str] | None = None
+        self.output: deque[str] = deque(maxlen=50)
+
+    @property
+    def endpoint_url(self) -> str:
+        return self.settings.endpoint_url
+
+    def start(self, timeout: float = 120.0) -> float:
+        """Start it and wait for its ready line; ServerError says why it did not come."""
+        problem = python_too_old()
+        if problem:
+            raise ServerError(problem)
+        started = time.monotonic()
+        command = [
+            sys.executable, "-m", "localstack_tui.cli", "server",
+            "--host", self.settings.host, "--port", str(self.settings.port),
+            "--data-dir", str(self.settings.data_dir),
+        ]  # fmt: skip
+        if self.settings.persist:
+            command.append("--persist")
+        self._process = process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        assert process.stdout is not None
+        ready = threading.Event()
+
+        def read() -> None:
+            assert process.stdout is not None
+            for line in process.stdout:
+                self.output.append(line.rstrip("\n"))
+                if "ready at" in line:
+                    ready.set()
+
+        threading.Thread(target=read, daemon=True, name="lstui-server-output").start()
+        while not ready.wait(0.1):
+            if process.poll() is not None:
+                time.sleep(0.1)  # let the reader take the last lines
+                last = next((line for line in reversed(self.output) if line.strip()), "no output")
+                raise ServerError(last.removeprefix("lstui server: "))
+            if time.monotonic() - started > timeout:
+                self.stop()
+                raise ServerError(f"the embedded LocalStack did not become ready in {timeout:.0f} s")
+        return time.monotonic() - started
+
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM it (it stops LocalStack and its handlers) and wait; SIGKILL past `timeout`."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _signal_group(process.pid, signal.SIGKILL)
+            process.wait()

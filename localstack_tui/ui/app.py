@@ -1,0 +1,315 @@
+"""The lstui application: connect (or offer to start LocalStack), then the main screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
+
+from localstack_tui.core.config import Config, config_path
+from localstack_tui.core.connection import AwsClients, Connection, resolve_connection
+from localstack_tui.core.errors import LstuiError
+from localstack_tui.core.health import Health, probe_health
+from localstack_tui.embedded.server import BackgroundServer, ServerError, ServerSettings, default_data_dir
+from localstack_tui.ui.screens.help import HelpScreen
+from localstack_tui.ui.screens.main import MainScreen
+from localstack_tui.ui.screens.no_localstack import Choice, NoLocalStackScreen, StartingScreen
+from localstack_tui.ui.widgets.bucket_detail import BucketDetail
+from localstack_tui.ui.widgets.function_detail import FunctionDetail
+from localstack_tui.ui.widgets.lists import BucketList, FunctionList, QueueList
+from localstack_tui.ui.widgets.queue_detail import QueueDetail
+from localstack_tui.ui.widgets.status_bar import StatusBar
+
+HEALTH_SECONDS = 3.0
+
+
+def embedded_can_start() -> str | None:
+    """None when this Python can run the embedded LocalStack, else the reason."""
+    from localstack_tui.embedded.requirements import python_too_old
+
+    problem = python_too_old()
+    if problem:
+        return problem
+    import importlib.util
+
+    if importlib.util.find_spec("localstack") is None:
+        return "the 'embedded' extra is not installed (uv sync --extra embedded)"
+    return None
+
+
+class LstuiCommands(Provider):
+    """The command palette: every action by name, and every resource to jump to."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app = self.app
+        assert isinstance(app, LstuiApp)
+        commands: list[tuple[str, Callable[[], Any], str]] = [
+            ("Refresh", app.action_refresh, "reload every list and the open detail now (r)"),
+            ("Help: keys", app.action_help, "every key and binding id (?)"),
+            ("Quit", app.action_quit, "leave lstui (q)"),
+        ]
+        main = app.main_screen
+        if main is not None:
+            commands += [
+                (
+                    "Show raw notification JSON",
+                    partial(app.run_on_main, BucketDetail, "action_raw_json"),
+                    "of the open bucket (j)",
+                ),
+                (
+                    "Peek queue messages",
+                    partial(app.run_on_main, QueueDetail, "action_peek"),
+                    "without consuming them (p)",
+                ),
+                ("Purge queue", partial(app.run_on_main, QueueDetail, "action_purge"), "after a confirmation (x)"),
+                ("Show/hide environment values", partial(app.run_on_main, FunctionDetail, "action_toggle_mask"), "(m)"),
+            ]
+            for bucket in main.query_one(BucketList).items:
+                commands.append((f"Bucket: {bucket.name}", partial(main.jump_to, "bucket", bucket.name), "open it"))
+            for queue in main.query_one(QueueList).items:
+                commands.append((f"Queue: {queue.name}", partial(main.jump_to, "queue", queue.url), "open it"))
+            for function in main.query_one(FunctionList).items:
+                commands.append(
+                    (f"Function: {function.name}", partial(main.jump_to, "function", function.name), "open it")
+                )
+        for name in sorted(app.config.profiles):
+            commands.append(
+                (
+                    f"Switch profile: {name}",
+                    partial(app.switch_profile, name),
+                    app.config.profiles[name].endpoint_url or "",
+                )
+            )
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class LstuiApp(App[None]):
+    """lstui's TUI."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "lstui"
+    COMMANDS: ClassVar = App.COMMANDS | {LstuiCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012 - Textual's own type
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    class Checked(Message):
+        def __init__(self, endpoint: str, health: Health | None, error: str | None) -> None:
+            super().__init__()
+            self.endpoint, self.health, self.error = endpoint, health, error
+
+    class ServerStarted(Message):
+        def __init__(self, server: BackgroundServer, seconds: float, error: str | None) -> None:
+            super().__init__()
+            self.server, self.seconds, self.error = server, seconds, error
+
+    def __init__(self, connection: Connection, config: Config | None = None) -> None:
+        super().__init__()
+        self.connection = connection
+        self.clients = AwsClients(connection)
+        self.config = config or Config()
+        self.background_server: BackgroundServer | None = None
+        self.keep_server = False
+        self.main_screen: MainScreen | None = None
+        self.health: Health | None = None
+
+    # -- start-up -------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        self.check_endpoint()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="health")
+    def check_endpoint(self) -> None:
+        endpoint = self.connection.endpoint_url
+        try:
+            health = probe_health(endpoint)
+        except LstuiError as exc:
+            self.post_message(self.Checked(endpoint, None, str(exc)))
+            return
+        self.post_message(self.Checked(endpoint, health, None))
+
+    @on(Checked)
+    def _on_checked(self, message: Checked) -> None:
+        if message.endpoint != self.connection.endpoint_url:
+            return
+        self.health = message.health
+        if self.main_screen is None:
+            if message.health is not None:
+                self._open_main()
+            else:
+                self._offer_start(message.error or "no LocalStack")
+            return
+        bar = self.main_screen.query_one(StatusBar)
+        if message.health is not None:
+            bar.version = message.health.version
+            bar.state = "connected"
+            bar.detail = ""
+        else:
+            bar.state = "disconnected"
+            bar.detail = "retrying…"
+        self.set_timer(HEALTH_SECONDS, self.check_endpoint)
+
+    def _open_main(self) -> None:
+        main = MainScreen(self.clients, self.config.refresh_seconds)
+        self.main_screen = main
+        self.push_screen(main)
+        bar = main.query_one(StatusBar)
+        self._fill_status(bar)
+        self.set_timer(HEALTH_SECONDS, self.check_endpoint)
+
+    def _fill_status(self, bar: StatusBar) -> None:
+        bar.endpoint = self.connection.endpoint_url
+        bar.aws_region = self.connection.region
+        bar.profile = self.connection.profile_name or ""
+        bar.version = self.health.version if self.health else ""
+        bar.state = "connected" if self.health else "connecting"
+
+    def _offer_start(self, reason: str) -> None:
+        self.push_screen(
+            NoLocalStackScreen(self.connection.endpoint_url, reason, embedded_can_start()), self._on_choice
+        )
+
+    def _on_choice(self, choice: Choice | None) -> None:
+        if choice is None or choice.action == "retry":
+            self.check_endpoint()
+        elif choice.action == "endpoint":
+            try:
+                connection = resolve_connection(
+                    endpoint_url=choice.endpoint, region=self.connection.region, config=self.config
+                )
+            except LstuiError as exc:
+                self._offer_start(str(exc))
+                return
+            self._use_connection(connection)
+            self.check_endpoint()
+        elif choice.action == "start":
+            self.keep_server = choice.keep
+            settings = self._server_settings()
+            self.push_screen(StartingScreen(settings.endpoint_url, settings.log_path))
+            self._start_server(settings)
+
+    def _server_settings(self) -> ServerSettings:
+        """The embedded server on the endpoint's port when the endpoint is local, else on 4566."""
+        parts = urlsplit(self.connection.endpoint_url)
+        port = parts.port or 4566
+        if self.connection.is_local and parts.scheme == "http":
+            return ServerSettings(port=port, data_dir=default_data_dir())
+        return ServerSettings(data_dir=default_data_dir())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="server")
+    def _start_server(self, settings: ServerSettings) -> None:
+        server = BackgroundServer(settings)
+        try:
+            seconds = server.start()
+        except ServerError as exc:
+            self.post_message(self.ServerStarted(server, 0.0, str(exc)))
+            return
+        self.post_message(self.ServerStarted(server, seconds, None))
+
+    @on(ServerStarted)
+    def _on_server(self, message: ServerStarted) -> None:
+        self.pop_screen()  # the StartingScreen
+        if message.error is not None:
+            self._offer_start(f"The embedded LocalStack did not start: {message.error}")
+            return
+        self.background_server = message.server
+        if message.server.endpoint_url != self.connection.endpoint_url:
+            self._use_connection(replace(self.connection, endpoint_url=message.server.endpoint_url))
+        self.notify(f"LocalStack started at {message.server.endpoint_url} in {message.seconds:.1f} s")
+        self.check_endpoint()
+
+    def _use_connection(self, connection: Connection) -> None:
+        self.connection = connection
+        self.clients = AwsClients(connection)
+        if self.main_screen is not None:
+            self.main_screen.clients = self.clients
+            self._fill_status(self.main_screen.query_one(StatusBar))
+            self.main_screen.action_refresh()
+
+    # -- actions --------------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        if self.main_screen is not None:
+            self.main_screen.action_refresh()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections: list[tuple[str, list[tuple[str, str, str]]]] = []
+        seen: set[str] = set()
+        for node in [*self.screen.focus_chain[:1], self.screen, self]:
+            for ancestor in [node, *node.ancestors]:
+                bindings = getattr(ancestor, "_bindings", None)
+                if bindings is None:
+                    continue
+                title = type(ancestor).__name__
+                if title in seen:
+                    continue
+                rows = []
+                for key, binding_list in bindings.key_to_bindings.items():
+                    for binding in binding_list:
+                        if binding.id and binding.id not in seen:
+                            seen.add(binding.id)
+                            rows.append(
+                                (
+                                    self.get_key_display(binding) or key,
+                                    binding.description or binding.action,
+                                    binding.id,
+                                )
+                            )
+                if rows:
+                    seen.add(title)
+                    sections.append((title, rows))
+        extra = [
+            ("BucketDetail", [("j", "raw notification JSON", "bucket.raw_json")]),
+            ("QueueDetail", [("p", "peek messages again", "queue.peek"), ("x", "purge (asks first)", "queue.purge")]),
+            ("FunctionDetail", [("m", "show/hide environment values", "function.toggle_mask")]),
+            (
+                "ResourceList",
+                [("/", "filter the list", "list.filter"), ("escape", "clear the filter", "list.clear_filter")],
+            ),
+            ("LogPane", [("c", "clear the log pane", "logs.clear")]),
+        ]
+        for title, rows in extra:
+            rows = [row for row in rows if row[2] not in seen]
+            if rows:
+                sections.append((title, rows))
+        self.push_screen(HelpScreen(sections, str(config_path())))
+
+    def run_on_main(self, widget_type: type, action: str) -> None:
+        if self.main_screen is None:
+            return
+        widget: Any
+        for widget in self.main_screen.query(widget_type).results():
+            getattr(widget, action)()
+
+    def switch_profile(self, name: str) -> None:
+        try:
+            connection = resolve_connection(profile=name, config=self.config)
+        except LstuiError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._use_connection(connection)
+        self.notify(f"Profile {name}: {connection.endpoint_url}")
+        self.check_endpoint()

@@ -1,0 +1,126 @@
+"""The main screen: the three lists, the selected resource's detail, and the log pane."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static
+
+from localstack_tui.core.connection import AwsClients
+from localstack_tui.core.functions import FunctionInfo
+from localstack_tui.core.s3 import Bucket
+from localstack_tui.core.sqs import Queue
+from localstack_tui.ui.widgets.bucket_detail import BucketDetail
+from localstack_tui.ui.widgets.function_detail import FunctionDetail
+from localstack_tui.ui.widgets.lists import BucketList, FunctionList, QueueList
+from localstack_tui.ui.widgets.log_pane import LogPane
+from localstack_tui.ui.widgets.queue_detail import QueueDetail
+from localstack_tui.ui.widgets.resource_list import ResourceList
+from localstack_tui.ui.widgets.status_bar import StatusBar
+
+WELCOME = """[b]Welcome to lstui[/b]
+
+Pick a bucket, a queue or a function on the left ([b]Tab[/b] moves between panes,
+arrows move in a list, [b]Enter[/b] opens). [b]/[/b] filters a list, [b]r[/b] refreshes,
+[b]?[/b] lists every key, [b]Ctrl+P[/b] finds any action or resource by name."""
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "refresh", "Refresh", id="main.refresh"),
+        Binding("escape", "back", "Back", show=False, id="main.back"),
+    ]
+
+    def __init__(self, clients: AwsClients, refresh_seconds: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.clients = clients
+        self.refresh_seconds = refresh_seconds
+
+    def _get_clients(self) -> AwsClients:
+        return self.clients
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status-bar")
+        with Horizontal(id="body"):
+            with Vertical(id="lists"):
+                yield BucketList(self._get_clients, self.refresh_seconds, id="buckets", classes="pane")
+                yield QueueList(self._get_clients, self.refresh_seconds, id="queues", classes="pane")
+                yield FunctionList(self._get_clients, self.refresh_seconds, id="functions", classes="pane")
+            with Vertical(id="right"):
+                with ContentSwitcher(initial="welcome", id="detail"):
+                    yield Static(WELCOME, id="welcome", classes="pane")
+                    yield BucketDetail(self._get_clients, id="bucket-detail", classes="pane")
+                    yield QueueDetail(self._get_clients, id="queue-detail", classes="pane")
+                    yield FunctionDetail(self._get_clients, self._bucket_names, id="function-detail", classes="pane")
+                yield LogPane(self._get_clients, id="log-pane", classes="pane")
+        yield Footer()
+
+    def _bucket_names(self) -> list[str]:
+        return [bucket.name for bucket in self.query_one(BucketList).items]
+
+    def on_mount(self) -> None:
+        self.query_one("#buckets DataTable").focus()
+
+    @on(ResourceList.Selected)
+    def _on_selected(self, message: ResourceList.Selected) -> None:
+        switcher = self.query_one("#detail", ContentSwitcher)
+        item = message.item
+        if isinstance(item, Bucket):
+            detail_b = self.query_one(BucketDetail)
+            if detail_b.bucket != item.name or message.opened:
+                detail_b.show(item.name)
+            switcher.current = "bucket-detail"
+        elif isinstance(item, Queue):
+            detail_q = self.query_one(QueueDetail)
+            if detail_q.url != item.url or message.opened:
+                detail_q.show(item.url)
+            switcher.current = "queue-detail"
+        elif isinstance(item, FunctionInfo):
+            detail_f = self.query_one(FunctionDetail)
+            if detail_f.name_shown != item.name or message.opened:
+                detail_f.show(item.name)
+            switcher.current = "function-detail"
+            self.query_one(LogPane).follow(item.name)
+        if message.opened:
+            current = switcher.visible_content
+            if current is not None:
+                focusable = current.query("DataTable, Tree").first() if current.query("DataTable, Tree") else None
+                if focusable is not None:
+                    focusable.focus()
+
+    def action_refresh(self) -> None:
+        for pane in self.query(ResourceList):
+            pane.poll()
+        switcher = self.query_one("#detail", ContentSwitcher)
+        if switcher.current == "bucket-detail":
+            bucket = self.query_one(BucketDetail)
+            if bucket.bucket:
+                bucket.show(bucket.bucket)
+        elif switcher.current == "queue-detail":
+            self.query_one(QueueDetail).action_peek()
+        elif switcher.current == "function-detail":
+            function = self.query_one(FunctionDetail)
+            if function.name_shown:
+                function.show(function.name_shown)
+
+    def action_back(self) -> None:
+        """Escape: from a detail (or the log pane) back to the list it came from."""
+        focused = self.focused
+        right = self.query_one("#right")
+        if focused is None or right not in focused.ancestors:
+            return
+        current = self.query_one("#detail", ContentSwitcher).current or ""
+        target = {"bucket-detail": "#buckets", "queue-detail": "#queues", "function-detail": "#functions"}.get(current)
+        if target:
+            self.query_one(f"{target} DataTable").focus()
+
+    def jump_to(self, kind: str, key: str) -> bool:
+        """Select a bucket, queue or function by key (the palette's jump)."""
+        panes: dict[str, type[ResourceList[Any]]] = {"bucket": BucketList, "queue": QueueList, "function": FunctionList}
+        pane = self.query_one(panes[kind])
+        return pane.select_key(key)

@@ -1,0 +1,159 @@
+"""A Lambda function: configuration, environment (masked), triggers, recent log lines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Label, Static
+
+from localstack_tui.core.connection import AwsClients
+from localstack_tui.core.errors import LstuiError
+from localstack_tui.core.functions import EventSourceMapping, FunctionInfo, get_function, list_event_source_mappings
+from localstack_tui.core.logs import LogEvent, LogTail, function_log_group
+from localstack_tui.core.notifications import NotificationEntry, buckets_notifying
+from localstack_tui.ui.formatting import human_size, masked, short_time
+
+RECENT_LINES = 8
+
+
+@dataclass(frozen=True)
+class FunctionView:
+    info: FunctionInfo
+    mappings: list[EventSourceMapping] = field(default_factory=list)
+    buckets: list[tuple[str, NotificationEntry]] = field(default_factory=list)
+    recent: list[LogEvent] = field(default_factory=list)
+
+
+class FunctionDetail(Vertical):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "toggle_mask", "Show/hide values", id="function.toggle_mask"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, name: str, view: FunctionView | None, error: str | None) -> None:
+            super().__init__()
+            self.name, self.view, self.error = name, view, error
+
+    def __init__(self, clients: Callable[[], AwsClients], bucket_names: Callable[[], list[str]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._clients = clients
+        self._bucket_names = bucket_names
+        self.name_shown: str | None = None
+        self.view: FunctionView | None = None
+        self.masked = True
+        self.border_title = "Function"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="function-scroll"):
+            yield Static("", id="function-summary")
+            yield Label("Environment  [dim](m: show/hide values)[/]", classes="section-title")
+            table: DataTable[str | Text] = DataTable(id="function-env", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Name", "Value")
+            yield table
+            yield Label("Triggers", classes="section-title")
+            yield Static("", id="function-triggers")
+            yield Label("Recent log lines", classes="section-title")
+            yield Static("", id="function-recent")
+
+    def show(self, name: str) -> None:
+        self.name_shown = name
+        self._load(name, self._bucket_names())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="function-detail")
+    def _load(self, name: str, buckets: list[str]) -> None:
+        clients = self._clients()
+        try:
+            info = get_function(clients, name)
+            mappings = list_event_source_mappings(clients, function=name)
+            notifying = buckets_notifying(clients, info.arn, buckets)
+            tail = LogTail(function_log_group(name), since=datetime.now(UTC) - timedelta(hours=1))
+            recent = tail.poll(clients)[-RECENT_LINES:]
+        except LstuiError as exc:
+            self.post_message(self.Loaded(name, None, str(exc)))
+            return
+        self.post_message(self.Loaded(name, FunctionView(info, mappings, notifying, recent), None))
+
+    @on(Loaded)
+    def _on_loaded(self, message: Loaded) -> None:
+        message.stop()
+        if message.name != self.name_shown:
+            return
+        summary = self.query_one("#function-summary", Static)
+        if message.view is None:
+            summary.update(Text(message.error or "error", style="red"))
+            return
+        self.view = view = message.view
+        info = view.info
+        self.border_title = f"Function · {info.name}"
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim")
+        grid.add_column()
+        state_style = {"Active": "green", "Failed": "bold red"}.get(info.state, "yellow")
+        grid.add_row("state", Text(f"{info.state} · last update {info.last_update_status}", style=state_style))
+        if info.state_reason:
+            grid.add_row("reason", Text(info.state_reason, style="red"))
+        grid.add_row("runtime", info.runtime)
+        grid.add_row("handler", info.handler)
+        grid.add_row("memory / timeout", f"{info.memory} MB / {info.timeout} s")
+        grid.add_row("last modified", short_time(info.last_modified))
+        grid.add_row("code", f"{human_size(info.code_size)} · CodeSha256 {info.code_sha256[:16]}…")
+        grid.add_row("role", Text(info.role, style="dim"))
+        summary.update(grid)
+        self._render_env()
+        triggers: list[Text] = []
+        for bucket, entry in view.buckets:
+            filters = " ".join(
+                part
+                for part in (entry.prefix and f"prefix {entry.prefix}", entry.suffix and f"suffix {entry.suffix}")
+                if part
+            )
+            triggers.append(
+                Text.assemble(
+                    ("S3  ", "magenta"),
+                    bucket,
+                    ("  " + ", ".join(entry.events) + ("  " + filters if filters else ""), "dim"),
+                )
+            )
+        for mapping in view.mappings:
+            queue = mapping.source_arn.rsplit(":", 1)[-1]
+            triggers.append(
+                Text.assemble(("SQS ", "cyan"), queue, (f"  batch {mapping.batch_size} · {mapping.state}", "dim"))
+            )
+        self.query_one("#function-triggers", Static).update(
+            Group(*triggers) if triggers else Text("none: no bucket notifies it, no queue maps to it", style="dim")
+        )
+        lines = [
+            Text(
+                event.message,
+                style="dim" if event.kind in ("start", "end", "report") else ("red" if event.kind == "error" else ""),
+            )
+            for event in view.recent
+        ]
+        self.query_one("#function-recent", Static).update(
+            Group(*lines) if lines else Text("no log lines in the last hour", style="dim")
+        )
+
+    def _render_env(self) -> None:
+        table = self.query_one("#function-env", DataTable)
+        table.clear()
+        if self.view is None:
+            return
+        for key, value in sorted(self.view.info.environment.items()):
+            table.add_row(key, masked(value) if self.masked else value)
+        if not self.view.info.environment:
+            table.add_row(Text("no variables", style="dim"), "")
+
+    def action_toggle_mask(self) -> None:
+        self.masked = not self.masked
+        self._render_env()

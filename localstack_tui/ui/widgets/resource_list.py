@@ -1,0 +1,266 @@
+"""A pane listing one kind of resource: a table, a filter, and a polling refresh.
+
+The poll is a thread worker that re-arms its timer only after it finished
+(two polls of one list never overlap) and skips its work while the pane is
+hidden or a modal screen is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Label
+from textual.worker import get_current_worker
+
+from localstack_tui.core.connection import AwsClients
+from localstack_tui.core.errors import LstuiError
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    width: int | None = None
+
+
+class ResourceList[T](Vertical):
+    """Base of the bucket, queue and function lists."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="list.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear_filter"),
+    ]
+
+    title: ClassVar[str] = ""
+    kind: ClassVar[str] = ""
+    columns: ClassVar[Sequence[Column]] = ()
+
+    class Loaded(Message):
+        def __init__(self, pane: ResourceList[Any], items: list[Any]) -> None:
+            super().__init__()
+            self.pane = pane
+            self.items = items
+
+    class Failed(Message):
+        def __init__(self, pane: ResourceList[Any], error: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.error = error
+
+    class Selected(Message):
+        """The highlighted resource changed (or was opened with Enter)."""
+
+        def __init__(self, pane: ResourceList[Any], item: Any, opened: bool) -> None:
+            super().__init__()
+            self.pane = pane
+            self.item = item
+            self.opened = opened
+
+    def __init__(self, clients: Callable[[], AwsClients], refresh_seconds: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._clients = clients
+        self.refresh_seconds = refresh_seconds
+        self.items: list[T] = []
+        self._shown: list[T] = []
+        self._filter = ""
+        self._selected_key: str | None = None
+        self.border_title = self.title
+
+    # -- to be given by subclasses ------------------------------------------------------------
+    def load(self, clients: AwsClients) -> list[T]:
+        raise NotImplementedError
+
+    def key(self, item: T) -> str:
+        raise NotImplementedError
+
+    def row(self, item: T) -> Sequence[str | Text]:
+        raise NotImplementedError
+
+    # -- composition -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=f"filter {self.kind}s…", classes="list-filter")
+        table: DataTable[str | Text] = DataTable(cursor_type="row", zebra_stripes=True)
+        for column in self.columns:
+            table.add_column(column.label, width=column.width)
+        yield table
+        yield Label("loading…", classes="list-status")
+
+    @property
+    def table(self) -> DataTable[str | Text]:
+        return self.query_one(DataTable)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).display = False
+        self.poll()
+
+    # -- polling -----------------------------------------------------------------------------
+    def poll(self) -> None:
+        """Refresh now (the `r` key), unless a poll is already running."""
+        if any(worker.group == self._group and worker.is_running for worker in self.workers):
+            return
+        self._load()
+
+    @property
+    def _group(self) -> str:
+        return f"poll-{self.kind}"
+
+    def _should_poll(self) -> bool:
+        screen = self.screen
+        return self.app.screen is screen and self.display and screen.is_current
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
+    def _load(self) -> None:
+        worker = get_current_worker()
+        try:
+            items = self.load(self._clients())
+        except LstuiError as exc:
+            if not worker.is_cancelled:
+                self.post_message(self.Failed(self, str(exc)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.Loaded(self, items))
+
+    def _rearm(self) -> None:
+        self.set_timer(self.refresh_seconds, self._tick)
+
+    def _tick(self) -> None:
+        if self._should_poll():
+            self.poll()
+        else:
+            self._rearm()
+
+    @on(Loaded)
+    def _on_loaded(self, message: Loaded) -> None:
+        if message.pane is not self:
+            return
+        message.stop()
+        self.items = list(message.items)
+        self._render_rows()
+        status = self.query_one(".list-status", Label)
+        count = len(self.items)
+        shown = len(self._shown)
+        text = f"{count} {self.kind}{'s' if count != 1 else ''}"
+        if self._filter:
+            text = f"{shown} of {count} {self.kind}s match “{self._filter}”"
+        status.update(text)
+        status.remove_class("-error")
+        self._rearm()
+
+    @on(Failed)
+    def _on_failed(self, message: Failed) -> None:
+        if message.pane is not self:
+            return
+        message.stop()
+        status = self.query_one(".list-status", Label)
+        status.update(message.error)
+        status.add_class("-error")
+        self._rearm()
+
+    # -- rows ------------------------------------------------------------------------------
+    def _matches(self, item: T) -> bool:
+        if not self._filter:
+            return True
+        needle = self._filter.lower()
+        return any(needle in str(cell).lower() for cell in self.row(item))
+
+    def _render_rows(self) -> None:
+        table = self.table
+        keep = self._selected_key
+        self._shown = [item for item in self.items if self._matches(item)]
+        table.clear()
+        for item in self._shown:
+            table.add_row(*self.row(item), key=self.key(item))
+        if keep is not None:
+            for index, item in enumerate(self._shown):
+                if self.key(item) == keep:
+                    table.move_cursor(row=index, animate=False)
+                    break
+
+    def item_by_key(self, key: str) -> T | None:
+        return next((item for item in self.items if self.key(item) == key), None)
+
+    def select_key(self, key: str) -> bool:
+        """Move the cursor to a resource (the palette's jump); False when it is not listed."""
+        if self._filter and key not in {self.key(i) for i in self._shown}:
+            self._filter = ""
+            self.query_one(Input).value = ""
+            self._render_rows()
+        for index, item in enumerate(self._shown):
+            if self.key(item) == key:
+                self.table.move_cursor(row=index, animate=False)
+                self.table.focus()
+                self._selected_key = key
+                self.post_message(self.Selected(self, item, opened=True))
+                return True
+        return False
+
+    @on(DataTable.RowHighlighted)
+    def _on_highlight(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if event.row_key.value is None:
+            return
+        item = self.item_by_key(event.row_key.value)
+        if item is None:
+            return
+        changed = event.row_key.value != self._selected_key
+        self._selected_key = event.row_key.value
+        # Only the list the user is in drives the detail: a refresh of another list must not.
+        if changed and self.table.has_focus:
+            self.post_message(self.Selected(self, item, opened=False))
+
+    def on_descendant_focus(self) -> None:
+        item = self.selected
+        if item is None and self._shown:
+            item = self._shown[self.table.cursor_row] if 0 <= self.table.cursor_row < len(self._shown) else None
+            self._selected_key = self.key(item) if item is not None else None
+        if item is not None:
+            self.post_message(self.Selected(self, item, opened=False))
+
+    @on(DataTable.RowSelected)
+    def _on_select(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is None:
+            return
+        item = self.item_by_key(event.row_key.value)
+        if item is not None:
+            self.post_message(self.Selected(self, item, opened=True))
+
+    @property
+    def selected(self) -> T | None:
+        return self.item_by_key(self._selected_key) if self._selected_key else None
+
+    # -- filter ------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one(Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one(Input)
+        if not box.display:
+            return
+        box.value = ""
+        box.display = False
+        self._filter = ""
+        self._render_rows()
+        self.table.focus()
+
+    @on(Input.Changed, ".list-filter")
+    def _on_filter(self, event: Input.Changed) -> None:
+        event.stop()
+        self._filter = event.value.strip()
+        self._render_rows()
+        status = self.query_one(".list-status", Label)
+        status.update(f"{len(self._shown)} of {len(self.items)} {self.kind}s match “{self._filter}”")
+
+    @on(Input.Submitted, ".list-filter")
+    def _on_filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
