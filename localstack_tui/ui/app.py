@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
 from textual.message import Message
 
 from localstack_tui.core.config import Config, config_path
@@ -161,7 +162,10 @@ class LstuiApp(App[None]):
             else:
                 self._offer_start(message.error or "no LocalStack")
             return
-        bar = self.main_screen.query_one(StatusBar)
+        bar = self._status_bar()
+        if bar is None:
+            self.set_timer(HEALTH_SECONDS, self.check_endpoint)
+            return
         if message.health is not None:
             bar.version = message.health.version
             bar.state = "connected"
@@ -175,11 +179,21 @@ class LstuiApp(App[None]):
         main = MainScreen(self.clients, self.config.refresh_seconds)
         self.main_screen = main
         self.push_screen(main)
-        bar = main.query_one(StatusBar)
-        self._fill_status(bar)
+        main.call_after_refresh(self._fill_status)
         self.set_timer(HEALTH_SECONDS, self.check_endpoint)
 
-    def _fill_status(self, bar: StatusBar) -> None:
+    def _status_bar(self) -> StatusBar | None:
+        if self.main_screen is None:
+            return None
+        try:
+            return self.main_screen.query_one(StatusBar)
+        except NoMatches:  # not composed yet
+            return None
+
+    def _fill_status(self) -> None:
+        bar = self._status_bar()
+        if bar is None:
+            return
         bar.endpoint = self.connection.endpoint_url
         bar.aws_region = self.connection.region
         bar.profile = self.connection.profile_name or ""
@@ -245,7 +259,7 @@ class LstuiApp(App[None]):
         self.clients = AwsClients(connection)
         if self.main_screen is not None:
             self.main_screen.clients = self.clients
-            self._fill_status(self.main_screen.query_one(StatusBar))
+            self._fill_status()
             self.main_screen.action_refresh()
 
     # -- actions --------------------------------------------------------------------------------

@@ -1,0 +1,278 @@
+"""The explorer, driven with Textual's Pilot against the real embedded LocalStack."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+from textual.widgets import DataTable, Input, Static, Tree
+
+from localstack_tui.core.config import Config
+from localstack_tui.ui.screens.help import HelpScreen
+from localstack_tui.ui.screens.main import MainScreen
+from localstack_tui.ui.screens.no_localstack import NoLocalStackScreen
+from localstack_tui.ui.screens.text_view import TextViewScreen
+from localstack_tui.ui.widgets.bucket_detail import BucketDetail
+from localstack_tui.ui.widgets.function_detail import FunctionDetail
+from localstack_tui.ui.widgets.lists import BucketList, FunctionList, QueueList
+from localstack_tui.ui.widgets.log_pane import LogPane
+from localstack_tui.ui.widgets.queue_detail import QueueDetail
+from localstack_tui.ui.widgets.resource_list import ResourceList
+from localstack_tui.ui.widgets.status_bar import StatusBar
+from tests.ui.conftest import World, make_app, wait_for
+
+
+def cells(table: DataTable[Any]) -> list[list[str]]:
+    return [
+        [str(cell.plain if isinstance(cell, Text) else cell) for cell in table.get_row_at(i)]
+        for i in range(table.row_count)
+    ]
+
+
+def column(table: DataTable[Any], index: int = 0) -> list[str]:
+    return [row[index] for row in cells(table)]
+
+
+def static_text(widget: Static) -> str:
+    """What a Static shows, as plain text."""
+    console = Console(width=200, file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()
+
+
+async def open_main(pilot: Any, world: World) -> MainScreen:
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="the main screen")
+    main: MainScreen = app.screen
+
+    def loaded() -> bool:
+        if not main.is_mounted or not main.query(DataTable):
+            return False
+        return (
+            world.bucket in column(main.query_one(BucketList).table)
+            and world.queue in column(main.query_one(QueueList).table)
+            and world.function in column(main.query_one(FunctionList).table)
+        )
+
+    await wait_for(pilot, loaded, what="every list filled")
+    return main
+
+
+async def test_main_screen_shows_everything_at_once(world: World) -> None:
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        bar = main.query_one(StatusBar)
+        assert bar.endpoint == world.endpoint and bar.aws_region == "us-east-1"
+        assert bar.version.startswith("2026.3") and bar.state == "connected"
+        for pane in (BucketList, QueueList, FunctionList, LogPane):
+            assert main.query_one(pane).region.area > 0, f"{pane.__name__} is visible with no key pressed"
+        assert main.query_one("#detail").region.area > 0
+        queues = cells(main.query_one(QueueList).table)
+        dlq_row = next(row for row in queues if row[0] == world.dlq)
+        assert dlq_row[1] == "1" and dlq_row[3] == "is a DLQ"
+        assert next(row for row in queues if row[0] == world.queue)[3] == world.dlq
+        functions = cells(main.query_one(FunctionList).table)
+        assert [world.function, "python3.9", "Active"] in functions
+
+
+async def test_bucket_detail_objects_preview_and_notifications(world: World) -> None:
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        assert main.jump_to("bucket", world.bucket)
+        detail = main.query_one(BucketDetail)
+        tree = detail.query_one(Tree)
+        await wait_for(pilot, lambda: len(tree.root.children) >= 3, what="the bucket's top level")
+        labels = [str(child.label.plain) for child in tree.root.children]
+        assert labels[:2] == ["docs/", "images/"] and labels[2].startswith("test.txt")
+        notifications = detail.query_one("#bucket-notifications", DataTable)
+        await wait_for(pilot, lambda: notifications.row_count >= 3, what="the notification table")
+        rows = cells(notifications)
+        assert ["Lambda", world.function, "s3:ObjectCreated:*", "docs/", "—"] == rows[0][:5]
+        assert ["Queue", world.queue, "s3:ObjectCreated:*", "images/", "—"] == rows[1][:5]
+        assert rows[2][0] == "EventBridge"
+
+        # The tree opens prefixes and previews text objects.
+        tree.focus()
+        await pilot.pause()
+        tree.move_cursor(tree.root.children[0])
+        await pilot.pause()
+        await pilot.press("enter")
+        docs = tree.root.children[0]
+        await wait_for(pilot, lambda: len(docs.children) >= 2, what="docs/ opened")
+        readme = next(child for child in docs.children if str(child.label.plain).startswith("readme.md"))
+        tree.move_cursor(readme)
+        await pilot.pause()
+        preview = detail.query_one("#bucket-preview", Static)
+        await wait_for(pilot, lambda: "Hello LocalStack" in static_text(preview), what="the preview")
+        assert "docs/readme.md" in static_text(preview)
+
+        # The raw JSON is one key away.
+        await pilot.press("j")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TextViewScreen), what="the raw JSON")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen), what="back to the main screen")
+
+
+async def test_queue_detail_peeks_without_consuming(world: World, aws: Any) -> None:
+    sqs = aws("sqs")
+    dlq_url = sqs.get_queue_url(QueueName=world.dlq)["QueueUrl"]
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        assert main.jump_to("queue", dlq_url)
+        detail = main.query_one(QueueDetail)
+        messages = detail.query_one("#queue-messages", DataTable)
+        await wait_for(pilot, lambda: messages.row_count == 1, what="the peeked message")
+        assert cells(messages)[0][1] == "0"  # receive count
+        summary = static_text(detail.query_one("#queue-summary", Static))
+        assert "DLQ of" in summary and world.queue in summary
+        await pilot.press("p")
+        await pilot.pause(1)
+    attributes = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["ApproximateNumberOfMessages"])[
+        "Attributes"
+    ]
+    assert attributes["ApproximateNumberOfMessages"] == "1"
+    peeked = sqs.receive_message(QueueUrl=dlq_url, AttributeNames=["ApproximateReceiveCount"], VisibilityTimeout=0)
+    assert peeked["Messages"][0]["Attributes"]["ApproximateReceiveCount"] == "1", "the UI's peeks did not count"
+
+
+async def test_queue_detail_shows_redrive_and_consumers(world: World) -> None:
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        queue = next(q for q in main.query_one(QueueList).items if q.name == world.queue)
+        main.jump_to("queue", queue.url)
+        summary = main.query_one(QueueDetail).query_one("#queue-summary", Static)
+        await wait_for(pilot, lambda: "consumed by" in static_text(summary), what="the queue summary")
+        text = static_text(summary)
+        assert f"{world.dlq} after 3 receives" in text
+        assert f"{world.consumer} (batch 10, Enabled)" in text
+
+
+async def test_function_detail_masks_env_and_shows_triggers_and_logs(world: World) -> None:
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        main.jump_to("function", world.function)
+        detail = main.query_one(FunctionDetail)
+        env = detail.query_one("#function-env", DataTable)
+        await wait_for(pilot, lambda: env.row_count == 1 and cells(env)[0][0] == "API_KEY", what="the environment")
+        assert "sk-secret" not in cells(env)[0][1]
+        await pilot.press("m")
+        assert cells(env)[0][1] == "sk-secret-123"
+        triggers = static_text(detail.query_one("#function-triggers", Static))
+        assert world.bucket in triggers and "prefix docs/" in triggers
+        summary = static_text(detail.query_one("#function-summary", Static))
+        assert "python3.9" in summary and "lambda_function.lambda_handler" in summary
+        log = main.query_one(LogPane)
+        await wait_for(pilot, lambda: log.function == world.function, what="the log pane following")
+        lines = log.query_one("#log-lines")
+        await wait_for(pilot, lambda: any("handled" in line.text for line in lines.lines), what="log lines")
+
+
+async def test_filter_and_keyboard_navigation(world: World) -> None:
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        functions = main.query_one(FunctionList)
+        functions.table.focus()
+        await pilot.press("slash")
+        assert isinstance(pilot.app.focused, Input)
+        for char in world.consumer:
+            await pilot.press(char)
+        assert column(functions.table) == [world.consumer]
+        await pilot.press("enter")  # back to the table
+        await pilot.press("enter")  # open
+        await wait_for(pilot, lambda: main.query_one(FunctionDetail).name_shown == world.consumer, what="the consumer")
+        await pilot.press("escape")  # back to the list
+        functions.action_clear_filter()
+        assert world.function in column(functions.table)
+        # Tab moves between panes.
+        main.query_one(BucketList).table.focus()
+        await pilot.press("tab")
+        assert pilot.app.focused is not None and main.query_one(QueueList) in pilot.app.focused.ancestors
+
+
+async def test_palette_jumps_to_a_resource_by_name(world: World) -> None:
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        for char in f"Function: {world.consumer}":
+            await pilot.press(char if char != " " else "space")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: main.query_one(FunctionDetail).name_shown == world.consumer, what="the jump")
+
+
+async def test_help_lists_every_binding_id_and_the_config_path(world: World) -> None:
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        await open_main(pilot, world)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), what="the help screen")
+        text = " ".join(static_text(widget) for widget in pilot.app.screen.query(Static))
+        for binding_id in (
+            "main.refresh",
+            "app.help",
+            "app.quit",
+            "list.filter",
+            "bucket.raw_json",
+            "queue.purge",
+            "function.toggle_mask",
+        ):
+            assert binding_id in text
+        assert "config.toml" in text or "LSTUI_CONFIG" in text
+
+
+async def test_keymap_from_config_remaps_a_binding(world: World) -> None:
+    config = Config(keymap={"main.refresh": "f5"})
+    async with make_app(world.endpoint, config).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        bindings = (
+            {binding.key: binding.action for _, binding, _, _, _ in pilot.app.active_bindings.values()}
+            if False
+            else {key: active.binding.action for key, active in pilot.app.active_bindings.items()}
+        )
+        assert bindings.get("f5") == "refresh"
+        assert "r" not in bindings or bindings["r"] != "refresh"
+        polls: list[str] = []
+        main.query_one(BucketList).poll = lambda: polls.append("bucket")  # type: ignore[method-assign]
+        await pilot.press("f5")
+        assert polls == ["bucket"]
+
+
+async def test_no_localstack_offers_choices_and_edit_endpoint_recovers(world: World) -> None:
+    async with make_app("http://127.0.0.1:9").run_test(size=(160, 48)) as pilot:
+        app = pilot.app
+        await wait_for(pilot, lambda: isinstance(app.screen, NoLocalStackScreen), what="the no-LocalStack screen")
+        reason = static_text(app.screen.query_one("#nols-reason", Static))
+        assert "no LocalStack at http://127.0.0.1:9" in reason
+        assert not app.screen.query_one("#start").disabled
+        await pilot.press("r")  # retry: still nothing, the screen comes back
+        await wait_for(pilot, lambda: isinstance(app.screen, NoLocalStackScreen), what="the screen again")
+        await pilot.press("e")
+        box = app.screen.query_one("#nols-endpoint", Input)
+        box.value = world.endpoint
+        await pilot.press("enter")
+        await open_main(pilot, world)
+
+
+async def test_narrow_terminal_stacks_the_panes(world: World) -> None:
+    async with make_app(world.endpoint).run_test(size=(90, 30)) as pilot:
+        main = await open_main(pilot, world)
+        assert pilot.app.screen.has_class("-narrow") or pilot.app.has_class("-narrow")
+        lists = main.query_one("#lists")
+        right = main.query_one("#right")
+        assert lists.region.width == right.region.width  # stacked, not side by side
+        body = main.query_one("#body")
+        assert body.max_scroll_y > 0, "what does not fit can be scrolled to"
+
+
+async def test_lists_show_errors_when_localstack_goes_away(world: World) -> None:
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        main.clients = type(main.clients)(replace(main.clients.connection, endpoint_url="http://127.0.0.1:9"))
+        pane: ResourceList[Any] = main.query_one(BucketList)
+        pane.poll()
+        status = pane.query_one(".list-status")
+        await wait_for(pilot, lambda: status.has_class("-error"), timeout=30, what="the list's error")
+        assert "no LocalStack answers" in static_text(status)  # type: ignore[arg-type]
