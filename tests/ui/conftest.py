@@ -19,7 +19,11 @@ from localstack_tui.core.wiring import wire_dlq, wire_s3_to_lambda, wire_s3_to_s
 from localstack_tui.ui.app import LstuiApp
 from tests.conftest import RunningServer
 
-HANDLER = 'def lambda_handler(event, context):\n    print("handled", len(event.get("Records", [])))\n    return {"ok": True}\n'
+HANDLER = (
+    "def lambda_handler(event, context):\n"
+    '    print("handled", len(event.get("Records", [])))\n'
+    '    return {"ok": True}\n'
+)
 
 
 @dataclass(frozen=True)
