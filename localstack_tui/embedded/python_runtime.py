@@ -133,7 +133,22 @@ def _error(error_type: str, message: str, stack: list[str] | None = None) -> dic
 
 
 def _exception_error(exc: BaseException) -> dict[str, Any]:
-    stack = [line for line in traceback.format_list(traceback.extract_tb(exc.__traceback__))]
+    # The runtime's own frames are not the user's: Lambda shows only the handler's.
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename != __file__]
+    # Paths as Lambda shows them (/var/task/...), not LocalStack's code cache.
+    task_root = os.environ.get("LAMBDA_TASK_ROOT", "")
+    shown = [
+        traceback.FrameSummary(
+            "/var/task/" + os.path.relpath(frame.filename, task_root)
+            if task_root and frame.filename.startswith(task_root + os.sep)
+            else frame.filename,
+            frame.lineno,
+            frame.name,
+            line=frame.line,
+        )
+        for frame in frames
+    ]
+    stack = traceback.format_list(shown)
     return _error(type(exc).__name__, str(exc), stack)
 
 

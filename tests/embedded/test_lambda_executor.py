@@ -201,6 +201,8 @@ def test_exception_stack_trace_names_the_handler_line(aws: Any) -> None:
     assert body["errorType"] == "KeyError"
     trace = "".join(body["stackTrace"])
     assert "lambda_function.py" in trace and "line 2" in trace and "helper" in trace
+    assert "python_runtime.py" not in trace, "only the user's frames, as Lambda shows them"
+    assert 'File "/var/task/lambda_function.py", line 2' in trace
 
 
 def test_timeout_kills_the_handler_and_the_next_invocation_gets_a_fresh_environment(aws: Any) -> None:
