@@ -374,3 +374,41 @@ def wait_mapping_state(clients: AwsClients, uuid: str, states: tuple[str, ...], 
         if time.monotonic() > deadline:
             raise LstuiError(f"event source mapping {uuid} is still {state} after {timeout:.0f} s")
         time.sleep(0.05)
+
+
+def s3_put_event(bucket: str, key: str, size: int = 0, region: str = "us-east-1") -> dict[str, Any]:
+    """An `s3:ObjectCreated:Put` event as S3 sends it to Lambda (a payload template)."""
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": region,
+                "eventTime": "1970-01-01T00:00:00.000Z",
+                "eventName": "ObjectCreated:Put",
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+                    "object": {"key": key, "size": size},
+                },
+            }
+        ]
+    }
+
+
+def sqs_message_event(body: str, queue_arn: str = "arn:aws:sqs:us-east-1:000000000000:queue") -> dict[str, Any]:
+    """An SQS event with one message, as an event source mapping delivers it (a payload template)."""
+    return {
+        "Records": [
+            {
+                "messageId": "00000000-0000-0000-0000-000000000000",
+                "receiptHandle": "template",
+                "body": body,
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": queue_arn.split(":")[3] if queue_arn.count(":") >= 5 else "us-east-1",
+            }
+        ]
+    }

@@ -596,3 +596,90 @@ def unwire_dlq(clients: AwsClients, queue: str) -> WiringResult:
     change = restore_redrive_policy(clients, source.url, None)
     step = RestoreRedriveStep(source.url, change.previous)
     return WiringResult(link, (f"removed the redrive policy of {source.name}",), (step,))
+
+
+# -- the seed's Part 2 as one call ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeleteBucketStep:
+    bucket: str
+
+    def describe(self) -> str:
+        return f"delete bucket {self.bucket}"
+
+    def apply(self, clients: AwsClients) -> None:
+        from localstack_tui.core.s3 import delete_bucket
+
+        delete_bucket(clients, self.bucket, force=True)
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """S3 → SQS → Lambda with a DLQ: bucket and queues are created when missing."""
+
+    bucket: str
+    queue: str
+    dlq: str
+    function: str
+    max_receive_count: int = 3
+    events: tuple[str, ...] = (DEFAULT_EVENT,)
+    prefix: str = ""
+    suffix: str = ""
+    batch_size: int = 10
+    report_batch_item_failures: bool = False
+
+    def validate(self) -> None:
+        """Everything that can be checked without AWS; raises ValidationError."""
+        bucket_name(self.bucket)
+        for name in (self.queue, self.dlq):
+            if not name.startswith(("arn:", "http")):
+                validate_queue_name(name)
+        validate_events(self.events)
+        if not 1 <= self.max_receive_count <= 1000:
+            raise ValidationError(f"max receive count must be 1 to 1000, not {self.max_receive_count}")
+        MappingSettings(batch_size=self.batch_size).validate(fifo=False)
+
+
+def build_pipeline(clients: AwsClients, spec: PipelineSpec) -> WiringResult:
+    """Wire the seed's Part 2 in one go; on a failure half-way, undo what was made."""
+    clients.connection.check_write("build an S3 → SQS → Lambda pipeline")
+    spec.validate()
+    from localstack_tui.core.s3 import create_bucket
+
+    bucket = bucket_name(spec.bucket)
+    info = get_function(clients, spec.function)
+    link = f"S3 → SQS → Lambda: {bucket} → {spec.queue} → {info.name} (DLQ {spec.dlq})"
+    done: list[UndoStep] = []
+    changes: list[str] = []
+    try:
+        try:
+            _check_bucket(clients, bucket)
+        except NotFoundError:
+            create_bucket(clients, bucket)
+            done.append(DeleteBucketStep(bucket))
+            changes.append(f"created bucket {bucket}")
+        try:
+            queue = get_queue(clients, spec.queue)
+        except NotFoundError:
+            # AWS advises a visibility timeout of six times the function's timeout.
+            visibility = max(30, 6 * info.timeout)
+            queue = create_queue(clients, spec.queue, {"VisibilityTimeout": str(visibility)})
+            done.append(DeleteQueueStep(queue.url))
+            changes.append(f"created queue {queue.name} (visibility timeout {visibility} s)")
+        settings = MappingSettings(
+            batch_size=spec.batch_size, report_batch_item_failures=spec.report_batch_item_failures
+        )
+        # One link at a time, so a failure undoes exactly the links made before it.
+        result = wire_dlq(clients, queue.url, spec.dlq, spec.max_receive_count)
+        done.extend(result.undo_steps)
+        changes.extend(result.changes)
+        result = wire_s3_to_sqs(clients, bucket, queue.url, spec.events, spec.prefix, spec.suffix)
+        done.extend(result.undo_steps)
+        changes.extend(result.changes)
+        result = wire_sqs_to_lambda(clients, queue.url, info.name, settings)
+        done.extend(result.undo_steps)
+        changes.extend(result.changes)
+    except LstuiError as exc:
+        raise _rollback(clients, done, exc) from None
+    return WiringResult(link, tuple(changes), tuple(done))

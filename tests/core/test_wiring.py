@@ -330,3 +330,42 @@ def test_config_of_busy_bucket_parses(busy_bucket: Any) -> None:
     _, before, _ = busy_bucket
     config = NotificationConfig.from_api(before)
     assert config.eventbridge and len(config.entries) == 3
+
+
+def test_build_pipeline_wires_all_three_links_and_undoes_them(clients: AwsClients, aws: Any) -> None:
+    from localstack_tui.core.wiring import PipelineSpec, build_pipeline
+
+    function = create_function(aws("lambda"), {"lambda_function.py": HANDLER}, timeout=5)
+    bucket, queue = uid("pipe-bucket"), uid("pipe-queue")
+    result = build_pipeline(clients, PipelineSpec(bucket, queue, f"{queue}-dlq", function, max_receive_count=2))
+    summary = result.summary()
+    assert f"created bucket {bucket}" in summary and f"created queue {queue}" in summary
+    assert f"created queue {queue}-dlq" in summary and "created event source mapping" in summary
+    config = aws("s3").get_bucket_notification_configuration(Bucket=bucket)
+    assert config["QueueConfigurations"][0]["QueueArn"].endswith(f":{queue}")
+    assert aws("lambda").list_event_source_mappings(FunctionName=function)["EventSourceMappings"]
+
+    undo(clients, result)
+    assert aws("lambda").list_event_source_mappings(FunctionName=function)["EventSourceMappings"] == []
+    for name in (queue, f"{queue}-dlq"):
+        with pytest.raises(aws("sqs").exceptions.QueueDoesNotExist):
+            aws("sqs").get_queue_url(QueueName=name)
+    with pytest.raises(aws("s3").exceptions.ClientError):
+        aws("s3").head_bucket(Bucket=bucket)
+
+
+def test_build_pipeline_failing_half_way_leaves_nothing(clients: AwsClients, aws: Any) -> None:
+    from localstack_tui.core.wiring import PipelineSpec, build_pipeline
+
+    # A function timeout longer than the existing queue's visibility timeout fails the last link.
+    function = create_function(aws("lambda"), {"lambda_function.py": HANDLER}, timeout=60)
+    bucket, queue = uid("half-bucket"), uid("half-queue")
+    aws("sqs").create_queue(QueueName=queue, Attributes={"VisibilityTimeout": "5"})
+    with pytest.raises(ValidationError, match="visibility timeout"):
+        build_pipeline(clients, PipelineSpec(bucket, queue, f"{queue}-dlq", function))
+    url = aws("sqs").get_queue_url(QueueName=queue)["QueueUrl"]  # the user's queue is kept
+    assert "RedrivePolicy" not in aws("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    with pytest.raises(aws("sqs").exceptions.QueueDoesNotExist):
+        aws("sqs").get_queue_url(QueueName=f"{queue}-dlq")
+    with pytest.raises(aws("s3").exceptions.ClientError):
+        aws("s3").head_bucket(Bucket=bucket)
