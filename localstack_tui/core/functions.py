@@ -159,6 +159,12 @@ class DeployResult:
 
 def validate_deploy(spec: DeploySpec) -> tuple[Package, str]:
     """Check a DeploySpec before AWS is called; return the package and the handler."""
+    handler = check_deploy(spec)
+    return build_zip(spec.source), handler
+
+
+def check_deploy(spec: DeploySpec) -> str:
+    """Every check of `validate_deploy` but the zipping (cheap enough for every keystroke); the handler."""
     function_name(spec.name)
     if spec.runtime is not None and not RUNTIME_PATTERN.match(spec.runtime):
         raise ValidationError(f"runtime {spec.runtime!r} is not a Lambda runtime (e.g. {HOST_RUNTIME})")
@@ -174,7 +180,7 @@ def validate_deploy(spec: DeploySpec) -> tuple[Package, str]:
     check_python_syntax(spec.source)
     handler = spec.handler or derive_handler(spec.source)
     check_handler(spec.source, handler)
-    return build_zip(spec.source), handler
+    return handler
 
 
 def deploy_function(clients: AwsClients, spec: DeploySpec) -> DeployResult:

@@ -61,6 +61,19 @@ class LstuiCommands(Provider):
         if main is not None:
             commands += [
                 (
+                    "Deploy handler",
+                    partial(main.action_wizard, "deploy"),
+                    "zip a source and create or update a function (d)",
+                ),
+                ("Wire trigger", partial(main.action_wizard, "wire"), "S3 → Lambda, S3 → SQS, SQS → Lambda (w)"),
+                (
+                    "Build S3 → SQS → Lambda pipeline",
+                    partial(main.action_wizard, "pipeline"),
+                    "the seed's Part 2, with a DLQ (b)",
+                ),
+                ("Upload files", partial(main.action_wizard, "upload"), "files, a directory, or a burst (u)"),
+                ("Invoke function", partial(main.action_wizard, "invoke"), "with a JSON payload or a template (i)"),
+                (
                     "Show raw notification JSON",
                     partial(app.run_on_main, BucketDetail, "action_raw_json"),
                     "of the open bucket (j)",

@@ -22,6 +22,12 @@ from localstack_tui.ui.widgets.log_pane import LogPane
 from localstack_tui.ui.widgets.queue_detail import QueueDetail
 from localstack_tui.ui.widgets.resource_list import ResourceList
 from localstack_tui.ui.widgets.status_bar import StatusBar
+from localstack_tui.ui.wizards.base import Choices, Wizard
+from localstack_tui.ui.wizards.deploy import DeployWizard
+from localstack_tui.ui.wizards.invoke import InvokeWizard
+from localstack_tui.ui.wizards.pipeline import PipelineWizard
+from localstack_tui.ui.wizards.upload import UploadWizard
+from localstack_tui.ui.wizards.wire import WireWizard
 
 WELCOME = """[b]Welcome to lstui[/b]
 
@@ -33,6 +39,11 @@ arrows move in a list, [b]Enter[/b] opens). [b]/[/b] filters a list, [b]r[/b] re
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="main.refresh"),
+        Binding("d", "wizard('deploy')", "Deploy", id="wizard.deploy"),
+        Binding("w", "wizard('wire')", "Wire", id="wizard.wire"),
+        Binding("b", "wizard('pipeline')", "Pipeline", id="wizard.pipeline"),
+        Binding("u", "wizard('upload')", "Upload", id="wizard.upload"),
+        Binding("i", "wizard('invoke')", "Invoke", id="wizard.invoke"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
     ]
 
@@ -124,3 +135,40 @@ class MainScreen(Screen[None]):
         panes: dict[str, type[ResourceList[Any]]] = {"bucket": BucketList, "queue": QueueList, "function": FunctionList}
         pane = self.query_one(panes[kind])
         return pane.select_key(key)
+
+    def choices(self) -> Choices:
+        """What the wizards offer to pick from: the lists as they are now."""
+        queues = self.query_one(QueueList).items
+        return Choices(
+            buckets=tuple(bucket.name for bucket in self.query_one(BucketList).items),
+            queues=tuple(queue.name for queue in queues),
+            functions=tuple(function.name for function in self.query_one(FunctionList).items),
+            dlqs=tuple(queue.name for queue in queues if queue.is_dlq),
+        )
+
+    def _selected(self) -> tuple[str, str, str]:
+        """(bucket, queue, function) of the open detail, to fill a wizard in."""
+        current = self.query_one("#detail", ContentSwitcher).current
+        bucket = self.query_one(BucketDetail).bucket or "" if current == "bucket-detail" else ""
+        queue_detail = self.query_one(QueueDetail)
+        queue = queue_detail.queue.name if current == "queue-detail" and queue_detail.queue else ""
+        function = self.query_one(FunctionDetail).name_shown or "" if current == "function-detail" else ""
+        return bucket, queue, function
+
+    def action_wizard(self, kind: str) -> None:
+        """Open a wizard, with the selected resource filled in."""
+        bucket, queue, function = self._selected()
+        choices = self.choices()
+        wizard: Wizard
+        if kind == "deploy":
+            wizard = DeployWizard(self.clients, choices, function=function)
+        elif kind == "wire":
+            link = "sqs-lambda" if queue else "s3-lambda"
+            wizard = WireWizard(self.clients, choices, link=link, bucket=bucket, function=function, queue=queue)
+        elif kind == "pipeline":
+            wizard = PipelineWizard(self.clients, choices, bucket=bucket, function=function)
+        elif kind == "upload":
+            wizard = UploadWizard(self.clients, choices, bucket=bucket)
+        else:
+            wizard = InvokeWizard(self.clients, choices, function=function)
+        self.app.push_screen(wizard)

@@ -1,0 +1,128 @@
+"""The seed's burst: N uploads from C workers, then an account of where every event went."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from localstack_tui.core.connection import AwsClients
+from localstack_tui.core.errors import LstuiError, ValidationError
+from localstack_tui.core.logs import LogTail, function_log_group
+from localstack_tui.core.s3 import validate_bucket_name
+from localstack_tui.core.sqs import peek_messages
+
+
+@dataclass(frozen=True)
+class BurstResult:
+    keys: tuple[str, ...]
+    started: datetime
+    seconds: float
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def burst_upload(
+    clients: AwsClients,
+    bucket: str,
+    count: int,
+    concurrency: int = 16,
+    prefix: str = "burst/",
+    body: bytes = b"Hello LocalStack\n",
+    progress: Callable[[int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> BurstResult:
+    """Upload `count` small objects from `concurrency` threads at once."""
+    validate_bucket_name(bucket)
+    if not 1 <= count <= 100_000:
+        raise ValidationError(f"the burst size must be 1 to 100000, not {count}")
+    if not 1 <= concurrency <= 64:
+        raise ValidationError(f"concurrency must be 1 to 64, not {concurrency}")
+    clients.connection.check_write(f"upload to bucket {bucket}")
+    run = uuid.uuid4().hex[:6]
+    keys = [f"{prefix}{run}-{index:05}.txt" for index in range(count)]
+    done = 0
+    failed: dict[str, str] = {}
+    lock = threading.Lock()
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+
+    def put(key: str) -> None:
+        nonlocal done
+        if cancel is not None and cancel.is_set():
+            return
+        try:
+            clients.s3.put_object(Bucket=bucket, Key=key, Body=body)
+        except Exception as exc:  # each failure is reported by key, the burst goes on
+            with lock:
+                failed[key] = str(exc)
+        with lock:
+            done += 1
+            if progress is not None:
+                progress(done)
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(put, keys))
+    return BurstResult(tuple(keys), started, time.monotonic() - clock, failed)
+
+
+@dataclass(frozen=True)
+class BurstAccount:
+    """Where the burst's events are: processed + in the DLQ + still queued should be N."""
+
+    total: int
+    processed: frozenset[str]
+    in_dlq: frozenset[str]
+    queued: frozenset[str]
+    missing: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def summary(self) -> str:
+        line = (
+            f"{len(self.processed)} processed + {len(self.in_dlq)} in the DLQ + "
+            f"{len(self.queued)} still queued = {len(self.processed) + len(self.in_dlq) + len(self.queued)}"
+            f" of {self.total}"
+        )
+        if self.missing:
+            shown = ", ".join(self.missing[:5]) + (" …" if len(self.missing) > 5 else "")
+            line += f"; not found anywhere: {len(self.missing)} ({shown})"
+        return line
+
+
+def account_burst(
+    clients: AwsClients,
+    burst: BurstResult,
+    function: str | None = None,
+    queue: str | None = None,
+    dlq: str | None = None,
+) -> BurstAccount:
+    """Find every key of a burst: in the function's logs, the queue, or the DLQ."""
+    keys = set(burst.keys)
+    processed: set[str] = set()
+    if function:
+        tail = LogTail(function_log_group(function), since=burst.started)
+        for event in tail.poll(clients):
+            processed.update(key for key in keys if key in event.message)
+    in_dlq: set[str] = set()
+    queued: set[str] = set()
+    for name, found in ((dlq, in_dlq), (queue, queued)):
+        if not name:
+            continue
+        try:
+            peek = peek_messages(clients, name, limit=100_000, show_invisible=True, show_delayed=True)
+        except LstuiError:
+            continue
+        for message in peek.messages:
+            for record in message.s3_events or []:
+                if record.key in keys:
+                    found.add(record.key)
+    # A key retried and then processed is processed, not in flight.
+    queued -= processed
+    missing = tuple(sorted(keys - processed - in_dlq - queued))
+    return BurstAccount(len(keys), frozenset(processed), frozenset(in_dlq), frozenset(queued), missing)

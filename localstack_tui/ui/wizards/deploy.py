@@ -1,0 +1,167 @@
+"""Deploy a handler: zip a source file or directory, create or update the function."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.widgets import Input
+
+from localstack_tui.core.connection import AwsClients
+from localstack_tui.core.errors import LstuiError
+from localstack_tui.core.functions import (
+    FAKE_ROLE,
+    HOST_RUNTIME,
+    DeploySpec,
+    check_deploy,
+    delete_function,
+    deploy_function,
+    function_name,
+)
+from localstack_tui.core.packaging import derive_handler, source_files
+from localstack_tui.ui.formatting import human_size
+from localstack_tui.ui.wizards.base import Choices, Outcome, PathSuggester, Wizard, names_suggester
+
+RUNTIMES = [f"python3.{minor}" for minor in range(9, 15)]
+
+
+def parse_env_text(text: str) -> dict[str, str]:
+    """`K=V, K2=V2` as a dict; ValueError names a pair without '='."""
+    env: dict[str, str] = {}
+    for pair in filter(None, (part.strip() for part in text.split(","))):
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"{pair!r} is not KEY=VALUE")
+        env[key.strip()] = value.strip()
+    return env
+
+
+class DeployWizard(Wizard):
+    title_text = "Deploy handler"
+    apply_label = "Deploy"
+
+    def __init__(
+        self, clients: AwsClients, choices: Choices | None = None, function: str = "", source: str = ""
+    ) -> None:
+        super().__init__(clients, choices)
+        self.initial_function = function
+        self.initial_source = source
+
+    def form(self) -> ComposeResult:
+        yield from self.field(
+            "Source file or directory",
+            Input(self.initial_source, placeholder="./lambda_function.py", id="source", suggester=PathSuggester()),
+            "→ completes the path",
+        )
+        yield from self.field(
+            "Function name",
+            Input(
+                self.initial_function,
+                placeholder="my-s3-lambda",
+                id="name",
+                suggester=names_suggester(self.choices.functions),
+            ),
+            "new, or an existing one to update",
+        )
+        yield from self.field(
+            "Runtime", Input(HOST_RUNTIME, id="runtime", suggester=names_suggester(RUNTIMES)), "the seed uses python3.9"
+        )
+        yield from self.field(
+            "Handler", Input("", placeholder="derived from the source", id="handler"), "module.function"
+        )
+        yield from self.field("Role", Input(FAKE_ROLE, id="role"))
+        yield from self.field("Memory (MB)", Input("128", id="memory"))
+        yield from self.field("Timeout (s)", Input("3", id="timeout"))
+        yield from self.field("Environment", Input("", placeholder="KEY=value, OTHER=value", id="env"))
+
+    def spec(self, errors: dict[str, str]) -> DeploySpec:
+        memory = self.number("memory", errors, 128, 10240, "memory")
+        timeout = self.number("timeout", errors, 1, 900, "timeout")
+        try:
+            env = parse_env_text(self.value("env"))
+        except ValueError as exc:
+            errors["env"] = str(exc)
+            env = {}
+        return DeploySpec(
+            source=Path(self.value("source")).expanduser(),
+            name=self.value("name"),
+            handler=self.value("handler") or None,
+            runtime=self.value("runtime") or None,
+            role=self.value("role") or None,
+            memory=memory,
+            timeout=timeout,
+            environment=env,
+        )
+
+    def errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if not self.value("source"):
+            errors["source"] = "pick the handler's file or directory"
+        if not self.value("name"):
+            errors["name"] = "a function needs a name"
+        else:
+            try:
+                function_name(self.value("name"))
+            except LstuiError as exc:
+                errors["name"] = str(exc)
+        spec = self.spec(errors)
+        if "source" not in errors and not errors.keys() & {"memory", "timeout", "env"}:
+            try:
+                check_deploy(spec)
+            except LstuiError as exc:
+                message = str(exc)
+                target = next(
+                    (
+                        key
+                        for key, word in (
+                            ("handler", "handler"),
+                            ("runtime", "runtime"),
+                            ("role", "role"),
+                            ("env", "environment"),
+                        )
+                        if word in message
+                    ),
+                    "source",
+                )
+                if target not in errors:
+                    errors[target] = message
+        if "handler" not in errors and not self.value("handler") and "source" not in errors:
+            with contextlib.suppress(LstuiError):
+                self.query_one("#handler", Input).placeholder = f"{derive_handler(spec.source)} (derived)"
+        return errors
+
+    def plan(self) -> list[str]:
+        spec = self.spec({})
+        files = source_files(spec.source)
+        size = sum(path.stat().st_size for path, _ in files)
+        handler = spec.handler or derive_handler(spec.source)
+        verb = "update" if spec.name in self.choices.functions else "create"
+        lines = [
+            f"{verb} function {spec.name} ({spec.runtime}, handler {handler})",
+            f"from {len(files)} file{'s' if len(files) != 1 else ''} ({human_size(size)}), "
+            "syntax-checked, zipped deterministically",
+        ]
+        if verb == "update":
+            lines.append("the code is uploaded only if it changed; settings you changed are applied")
+        lines.append("then wait until it is Active and its update Successful")
+        return lines
+
+    def prepare(self) -> DeploySpec:
+        return self.spec({})
+
+    def perform(self, clients: AwsClients, prepared: DeploySpec) -> Outcome:
+        spec = prepared
+        result = deploy_function(clients, spec)
+        lines = [result.summary(), "invoke it with the Invoke function wizard (i on the function)"]
+        undo = None
+        if result.created:
+
+            def undo_create(c: AwsClients) -> list[str]:
+                delete_function(c, spec.name)
+                return [f"deleted function {spec.name}"]
+
+            undo = undo_create
+        else:
+            lines.append("undo is offered for a new function only: the previous code is not kept")
+        return Outcome(tuple(lines), undo)
