@@ -78,6 +78,9 @@ class BurstAccount:
     in_dlq: frozenset[str]
     queued: frozenset[str]
     missing: tuple[str, ...]
+    # Of `processed`: keys seen in the function's log lines (the rest left the queue
+    # without reaching the DLQ, which an event source mapping does only on success).
+    seen_in_logs: frozenset[str] = frozenset()
 
     @property
     def complete(self) -> bool:
@@ -89,6 +92,9 @@ class BurstAccount:
             f"{len(self.queued)} still queued = {len(self.processed) + len(self.in_dlq) + len(self.queued)}"
             f" of {self.total}"
         )
+        inferred = len(self.processed - self.seen_in_logs)
+        if inferred:
+            line += f" ({len(self.seen_in_logs)} seen in the logs, {inferred} left the queue without reaching the DLQ)"
         if self.missing:
             shown = ", ".join(self.missing[:5]) + (" …" if len(self.missing) > 5 else "")
             line += f"; not found anywhere: {len(self.missing)} ({shown})"
@@ -124,5 +130,9 @@ def account_burst(
                     found.add(record.key)
     # A key retried and then processed is processed, not in flight.
     queued -= processed
+    seen = frozenset(processed)
+    if queue and not queued:
+        # The queue is drained: what is not in the DLQ was consumed successfully.
+        processed |= keys - in_dlq
     missing = tuple(sorted(keys - processed - in_dlq - queued))
-    return BurstAccount(len(keys), frozenset(processed), frozenset(in_dlq), frozenset(queued), missing)
+    return BurstAccount(len(keys), frozenset(processed), frozenset(in_dlq), frozenset(queued), missing, seen)

@@ -175,7 +175,8 @@ class Wizard(ModalScreen[None]):
             label.update(Text("✗ " + errors[field_id], style="red") if field_id in errors else "")
         plan = self.query_one("#wizard-plan", Static)
         if errors:
-            plan.update(Text("Fix the fields marked ✗ first; nothing has been changed.", style="yellow"))
+            reasons = "\n".join(f"✗ {message}" for message in errors.values())
+            plan.update(Text(f"{reasons}\nNothing has been changed.", style="yellow"))
         else:
             try:
                 lines = self.plan()

@@ -21,6 +21,7 @@ from localstack_tui.ui.formatting import human_size
 from localstack_tui.ui.wizards.base import Choices, Outcome, PathSuggester, Wizard, names_suggester
 
 ACCOUNT_SECONDS = 60.0
+SETTLE_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,8 @@ class UploadWizard(Wizard):
         if result.failed:
             lines.append(f"{len(result.failed)} uploads failed, e.g. {next(iter(result.failed.values()))}")
         if request.function or request.queue or request.dlq:
+            # S3 notifications land a moment after the uploads: let them reach the queue first.
+            time.sleep(SETTLE_SECONDS)
             deadline = time.monotonic() + ACCOUNT_SECONDS
             while True:
                 account = account_burst(

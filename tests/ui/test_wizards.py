@@ -1,0 +1,240 @@
+"""The wizards, driven from the keyboard against the real server; AWS state checked through the core."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.css.query import NoMatches
+from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static
+
+from localstack_tui.core.connection import AwsClients
+from localstack_tui.core.errors import NotFoundError
+from localstack_tui.core.functions import get_function
+from localstack_tui.core.notifications import get_notification_config
+from localstack_tui.ui.screens.main import MainScreen
+from localstack_tui.ui.wizards.base import Choices, Wizard
+from localstack_tui.ui.wizards.deploy import DeployWizard
+from localstack_tui.ui.wizards.invoke import InvokeWizard
+from localstack_tui.ui.wizards.pipeline import PipelineWizard
+from localstack_tui.ui.wizards.upload import UploadWizard
+from localstack_tui.ui.wizards.wire import WireWizard
+from tests.ui.conftest import HANDLER, World, make_app, wait_for
+
+
+def plan_text(wizard: Wizard) -> str:
+    console = Console(width=300, file=io.StringIO(), record=True)
+    console.print(wizard.query_one("#wizard-plan", Static).content)
+    return console.export_text()
+
+
+def choices_of(main: Any) -> Choices:
+    """The main screen's choices, or none while it is still being composed."""
+    try:
+        return main.choices()  # type: ignore[no-any-return]
+    except NoMatches:
+        return Choices()
+
+
+async def type_into(pilot: Any, widget_id: str, text: str) -> None:
+    """Focus a field and type into it, key by key."""
+    box = pilot.app.screen.query_one(f"#{widget_id}", Input)
+    box.focus()
+    box.value = ""
+    await pilot.pause()
+    for char in text:
+        await pilot.press(char)
+    await pilot.pause()
+
+
+async def open_wizard(pilot: Any, world: World, key: str, kind: type[Wizard]) -> Wizard:
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="the main screen")
+    main = app.screen
+    await wait_for(pilot, lambda: world.function in choices_of(main).functions, what="the lists")
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(app.screen, kind), what=kind.__name__)
+    wizard: Wizard = app.screen
+    return wizard
+
+
+async def apply(pilot: Any, wizard: Wizard) -> str:
+    await pilot.press("ctrl+s")
+    await wait_for(
+        pilot, lambda: wizard.outcome is not None or "✗" in plan_text(wizard), timeout=60, what="the outcome"
+    )
+    return plan_text(wizard)
+
+
+async def test_deploy_wizard_creates_then_undo_deletes(world: World, clients: AwsClients, tmp_path: Path) -> None:
+    source = tmp_path / "lambda_function.py"
+    source.write_text(HANDLER)
+    name = f"wiz-{uuid.uuid4().hex[:6]}"
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        wizard = await open_wizard(pilot, world, "d", DeployWizard)
+        wizard.query_one("#source", Input).value = str(source)
+        await type_into(pilot, "name", name)
+        await type_into(pilot, "runtime", "python3.9")
+        await wait_for(pilot, lambda: f"create function {name} (python3.9" in plan_text(wizard), what="the plan")
+        assert "handler lambda_function.lambda_handler" in plan_text(wizard)
+        text = await apply(pilot, wizard)
+        assert f"{name} created in" in text
+        assert get_function(clients, name).runtime == "python3.9"
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: "deleted function" in plan_text(wizard), what="the undo")
+    with pytest.raises(NotFoundError):
+        get_function(clients, name)
+
+
+async def test_deploy_wizard_refuses_bad_input_before_aws(world: World, clients: AwsClients, tmp_path: Path) -> None:
+    broken = tmp_path / "lambda_function.py"
+    broken.write_text("def lambda_handler(event, context)\n    return 1\n")
+    name = f"wiz-bad-{uuid.uuid4().hex[:6]}"
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        wizard = await open_wizard(pilot, world, "d", DeployWizard)
+        wizard.query_one("#source", Input).value = str(broken)
+        await type_into(pilot, "name", name)
+        await wait_for(
+            pilot, lambda: "syntax error in lambda_function.py, line 1" in plan_text(wizard), what="the error"
+        )
+        assert wizard.query_one("#wizard-apply", Button).disabled
+        await type_into(pilot, "memory", "64")
+        assert "memory must be 128 to 10240" in plan_text(wizard)
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.5)
+        assert wizard.outcome is None
+        await pilot.press("escape")
+    with pytest.raises(NotFoundError):
+        get_function(clients, name)
+
+
+async def test_wire_wizard_keeps_every_entry_refuses_overlap_and_undoes(world: World, clients: AwsClients) -> None:
+    before = get_notification_config(clients, world.bucket)
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main_app = pilot.app
+        await wait_for(pilot, lambda: isinstance(main_app.screen, MainScreen), what="main")
+        main_app.screen.jump_to("bucket", world.bucket)
+        await pilot.pause(0.3)
+        wizard = await open_wizard(pilot, world, "w", WireWizard)
+        assert wizard.query_one("#bucket", Input).value == world.bucket  # filled from the selection
+        await type_into(pilot, "function", world.consumer)
+        # No filter: it would overlap the existing docs/ entry on s3:ObjectCreated:*.
+        await wait_for(pilot, lambda: "overlaps the existing entry" in plan_text(wizard), what="the overlap")
+        assert wizard.query_one("#wizard-apply", Button).disabled
+        await type_into(pilot, "prefix", "reports/")
+        await wait_for(pilot, lambda: "add one notification entry" in plan_text(wizard), what="the plan")
+        assert f"every other entry of the bucket ({len(before.entries)})" in plan_text(wizard)
+        text = await apply(pilot, wizard)
+        assert "added notification entry" in text
+        after = get_notification_config(clients, world.bucket)
+        assert after.eventbridge and len(after.entries) == len(before.entries) + 1
+        assert all(entry in after.entries for entry in before.entries)
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: "↶" in plan_text(wizard), what="the undo")
+    assert get_notification_config(clients, world.bucket) == before
+
+
+async def test_wire_wizard_sqs_to_lambda_with_a_new_dlq(world: World, clients: AwsClients, aws: Any) -> None:
+    queue = f"wiz-q-{uuid.uuid4().hex[:6]}"
+    aws("sqs").create_queue(QueueName=queue, Attributes={"VisibilityTimeout": "60"})
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = pilot.app
+        await wait_for(pilot, lambda: isinstance(main.screen, MainScreen), what="main")
+        await wait_for(pilot, lambda: queue in choices_of(main.screen).queues, timeout=30, what="the new queue listed")
+        wizard = await open_wizard(pilot, world, "w", WireWizard)
+        wizard.query_one("#link", RadioSet).query(".-sqs-lambda, RadioButton")[2].value = True
+        await pilot.pause()
+        await type_into(pilot, "queue", queue)
+        await type_into(pilot, "function", world.consumer)
+        await type_into(pilot, "batch", "5")
+        wizard.query_one("#make-dlq", Checkbox).value = True
+        await wait_for(pilot, lambda: f"{queue}-dlq after 3" in plan_text(wizard), what="the DLQ plan")
+        text = await apply(pilot, wizard)
+        assert "created event source mapping" in text and f"created queue {queue}-dlq" in text
+    mappings = aws("lambda").list_event_source_mappings(FunctionName=world.consumer)["EventSourceMappings"]
+    assert any(m["EventSourceArn"].endswith(f":{queue}") and m["BatchSize"] == 5 for m in mappings)
+    url = aws("sqs").get_queue_url(QueueName=queue)["QueueUrl"]
+    policy = aws("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"]
+    assert json.loads(policy["RedrivePolicy"])["deadLetterTargetArn"].endswith(f":{queue}-dlq")
+
+
+async def test_pipeline_wizard_builds_the_seed_part2_and_undoes_it(world: World, aws: Any) -> None:
+    tag = uuid.uuid4().hex[:6]
+    bucket, queue = f"wiz-pipe-{tag}", f"wiz-pipe-q-{tag}"
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        wizard = await open_wizard(pilot, world, "b", PipelineWizard)
+        await type_into(pilot, "bucket", bucket)
+        await type_into(pilot, "queue", queue)
+        await type_into(pilot, "function", world.consumer)
+        await wait_for(pilot, lambda: "(new)" in plan_text(wizard), what="the plan")
+        assert f"DLQ {queue}-dlq (new)" in plan_text(wizard)
+        text = await apply(pilot, wizard)
+        assert f"{bucket} → {queue} → {world.consumer}" in text
+        config = aws("s3").get_bucket_notification_configuration(Bucket=bucket)
+        assert config["QueueConfigurations"][0]["QueueArn"].endswith(f":{queue}")
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: "↶" in plan_text(wizard), timeout=30, what="the undo")
+    with pytest.raises(aws("sqs").exceptions.QueueDoesNotExist):
+        aws("sqs").get_queue_url(QueueName=queue)
+
+
+async def test_upload_wizard_uploads_and_burst_accounts_for_every_event(world: World, aws: Any, tmp_path: Path) -> None:
+    (tmp_path / "test.txt").write_text("Hello LocalStack\n")
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        wizard = await open_wizard(pilot, world, "u", UploadWizard)
+        wizard.query_one("#paths", Input).value = str(tmp_path / "test.txt")
+        await type_into(pilot, "bucket", world.bucket)
+        await type_into(pilot, "prefix", "wizard")
+        text = await apply(pilot, wizard)
+        assert f"uploaded 1 file (17 B) to s3://{world.bucket}/wizard/" in text
+        assert aws("s3").get_object(Bucket=world.bucket, Key="wizard/test.txt")["Body"].read() == b"Hello LocalStack\n"
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: "deleted 1 uploaded object" in plan_text(wizard), what="the undo")
+
+    # Burst: into the images/ prefix, which the world's bucket sends to its queue → consumer.
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        wizard = await open_wizard(pilot, world, "u", UploadWizard)
+        wizard.query_one("#burst", Checkbox).value = True
+        await type_into(pilot, "bucket", world.bucket)
+        await type_into(pilot, "prefix", "images/burst")
+        await type_into(pilot, "count", "20")
+        await type_into(pilot, "concurrency", "8")
+        await type_into(pilot, "function", world.consumer)
+        await type_into(pilot, "queue", world.queue)
+        await type_into(pilot, "dlq", world.dlq)
+        text = await apply(pilot, wizard)
+        assert "uploaded 20 of 20 objects" in text
+        assert "= 20 of 20" in text and "not found anywhere" not in text
+
+
+async def test_invoke_wizard_with_the_s3_template(world: World) -> None:
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        wizard = await open_wizard(pilot, world, "i", InvokeWizard)
+        await type_into(pilot, "function", world.function)
+        wizard.query_one("#template", Select).value = "s3"
+        await pilot.pause(0.3)
+        text = await apply(pilot, wizard)
+        assert "status 200" in text and 'result: {"ok": true}' in text
+        assert "handled 1" in text  # the handler's print, from the log tail
+
+
+async def test_wizards_are_in_the_palette_by_name(world: World) -> None:
+    from localstack_tui.ui.app import LstuiCommands
+
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, MainScreen), what="main")
+        provider = LstuiCommands(pilot.app.screen, None)  # type: ignore[arg-type]
+        names = [name for name, _, _ in provider._commands()]
+        for name in (
+            "Deploy handler",
+            "Wire trigger",
+            "Build S3 → SQS → Lambda pipeline",
+            "Upload files",
+            "Invoke function",
+        ):
+            assert name in names
