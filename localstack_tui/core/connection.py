@@ -134,6 +134,7 @@ class AwsClients:
     connection: Connection
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _session: Any = field(default=None, repr=False)
 
     def client(self, service: str) -> Any:
         with self._lock:
@@ -146,7 +147,10 @@ class AwsClients:
         from botocore.config import Config as BotoConfig
 
         conn = self.connection
-        session = boto3.session.Session(profile_name=conn.aws_profile, region_name=conn.region)
+        if self._session is None:
+            # One session for every client: its loader caches the service models.
+            self._session = boto3.session.Session(profile_name=conn.aws_profile, region_name=conn.region)
+        session = self._session
         boto_config = BotoConfig(
             connect_timeout=3,
             read_timeout=60,
@@ -161,6 +165,11 @@ class AwsClients:
             aws_secret_access_key=conn.secret_access_key,
             config=boto_config,
         )
+
+    def warm_up(self, services: tuple[str, ...] = ("s3", "sqs", "lambda", "logs")) -> None:
+        """Make the clients now (a few hundred ms of model loading), off the UI's critical path."""
+        for service in services:
+            self.client(service)
 
     @property
     def s3(self) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -157,6 +158,10 @@ class LstuiApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="health")
     def check_endpoint(self) -> None:
         endpoint = self.connection.endpoint_url
+        clients = self.clients
+        # While the health probe waits on the network, build the boto3 clients the lists need.
+        if self.main_screen is None:
+            threading.Thread(target=clients.warm_up, daemon=True, name="warm-clients").start()
         try:
             health = probe_health(endpoint)
         except LstuiError as exc:

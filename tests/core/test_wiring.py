@@ -346,7 +346,10 @@ def test_build_pipeline_wires_all_three_links_and_undoes_them(clients: AwsClient
     assert aws("lambda").list_event_source_mappings(FunctionName=function)["EventSourceMappings"]
 
     undo(clients, result)
-    assert aws("lambda").list_event_source_mappings(FunctionName=function)["EventSourceMappings"] == []
+    wait_until(
+        lambda: aws("lambda").list_event_source_mappings(FunctionName=function)["EventSourceMappings"] == [],
+        what="the mapping gone from the list too",
+    )
     for name in (queue, f"{queue}-dlq"):
         with pytest.raises(aws("sqs").exceptions.QueueDoesNotExist):
             aws("sqs").get_queue_url(QueueName=name)

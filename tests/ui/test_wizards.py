@@ -18,6 +18,7 @@ from localstack_tui.core.errors import NotFoundError
 from localstack_tui.core.functions import get_function
 from localstack_tui.core.notifications import get_notification_config
 from localstack_tui.ui.screens.main import MainScreen
+from localstack_tui.ui.widgets.bucket_detail import BucketDetail
 from localstack_tui.ui.wizards.base import Choices, Wizard
 from localstack_tui.ui.wizards.deploy import DeployWizard
 from localstack_tui.ui.wizards.invoke import InvokeWizard
@@ -118,8 +119,10 @@ async def test_wire_wizard_keeps_every_entry_refuses_overlap_and_undoes(world: W
     async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
         main_app = pilot.app
         await wait_for(pilot, lambda: isinstance(main_app.screen, MainScreen), what="main")
+        await wait_for(pilot, lambda: world.bucket in choices_of(main_app.screen).buckets, what="the bucket listed")
         main_app.screen.jump_to("bucket", world.bucket)
-        await pilot.pause(0.3)
+        detail = main_app.screen.query_one(BucketDetail)
+        await wait_for(pilot, lambda: detail.bucket == world.bucket, what="the bucket open")
         wizard = await open_wizard(pilot, world, "w", WireWizard)
         assert wizard.query_one("#bucket", Input).value == world.bucket  # filled from the selection
         await type_into(pilot, "function", world.consumer)
