@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from textual.widgets import Input
 
 from localstack_tui.core.config import Config
 from localstack_tui.core.connection import AwsClients, Connection
@@ -33,6 +34,8 @@ from localstack_tui.ui.widgets.bucket_detail import BucketDetail
 from localstack_tui.ui.widgets.function_detail import FunctionDetail
 from localstack_tui.ui.widgets.lists import BucketList, FunctionList, QueueList
 from localstack_tui.ui.widgets.queue_detail import QueueDetail
+from localstack_tui.ui.wizards.pipeline import PipelineWizard
+from localstack_tui.ui.wizards.wire import WireWizard
 
 HERE = Path(__file__).resolve().parent
 SIZE = (160, 48)
@@ -187,6 +190,30 @@ async def shoot(endpoint: str) -> list[Path]:
             await pilot.press(char)
         await pilot.pause(0.5)
         save("palette")
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+
+        main.jump_to("bucket", "demo-bucket")
+        await wait(pilot, lambda: main.query_one(BucketDetail).bucket == "demo-bucket")
+        await pilot.press("w")
+        await wait(pilot, lambda: isinstance(app.screen, WireWizard))
+        wizard = app.screen
+        assert isinstance(wizard, WireWizard)
+        wizard.query_one("#function", Input).value = "burst-consumer"
+        wizard.query_one("#prefix", Input).value = "reports/"
+        wizard.query_one("#suffix", Input).value = ".csv"
+        await pilot.pause(1.0)
+        save("wizard-wire")
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        await pilot.press("b")
+        await wait(pilot, lambda: isinstance(app.screen, PipelineWizard))
+        pipeline = app.screen
+        for field_id, value in (("bucket", "uploads-bucket"), ("queue", "uploads"), ("function", "burst-consumer")):
+            pipeline.query_one(f"#{field_id}", Input).value = value
+        await pilot.pause(0.5)
+        save("wizard-pipeline")
+        await pilot.press("escape")
 
     offline = LstuiApp(
         Connection(endpoint_url="http://127.0.0.1:9", access_key_id="test", secret_access_key="test"), Config()

@@ -139,10 +139,10 @@ class LstuiApp(App[None]):
             super().__init__()
             self.server, self.seconds, self.error = server, seconds, error
 
-    def __init__(self, connection: Connection, config: Config | None = None) -> None:
+    def __init__(self, connection: Connection, config: Config | None = None, clients: AwsClients | None = None) -> None:
         super().__init__()
         self.connection = connection
-        self.clients = AwsClients(connection)
+        self.clients = clients if clients is not None and clients.connection == connection else AwsClients(connection)
         self.config = config or Config()
         self.background_server: BackgroundServer | None = None
         self.keep_server = False
