@@ -78,6 +78,9 @@ def _build_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--env", action="append", default=[], metavar="K=V", help="an environment variable (repeat)")
     deploy.add_argument("--timeout", type=int, help="seconds, 1–900")
     deploy.add_argument("--memory", type=int, help="MB, 128–10240")
+    deploy.add_argument(
+        "--watch", action="store_true", help="keep watching the source and redeploy on every change (Ctrl-C stops)"
+    )
 
     for verb in ("wire", "unwire"):
         doing = "connect" if verb == "wire" else "disconnect exactly"

@@ -97,6 +97,15 @@ def deploy(clients: AwsClients, args: argparse.Namespace) -> int:
         timeout=args.timeout,
         environment=parse_env(args.env),
     )
+    if args.watch:
+        from localstack_tui.core.devloop import DevLoop
+
+        loop = DevLoop(clients, spec, lambda event: print(event.line(), flush=True))
+        try:
+            loop.run()
+        except KeyboardInterrupt:
+            loop.stop.set()
+        return 0
     result = deploy_function(clients, spec)
     print(result.summary())
     return 0
