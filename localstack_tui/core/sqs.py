@@ -295,6 +295,7 @@ def _queue_urls(clients: AwsClients) -> Iterator[str]:
 
 def list_queues(clients: AwsClients) -> list[Queue]:
     """Every queue with its attributes, sorted by name, each with the queues it is the DLQ of."""
+
     def attributes(url: str) -> tuple[str, dict[str, str]] | None:
         # A queue deleted between ListQueues and GetQueueAttributes is simply gone.
         with suppress(NotFoundError):
