@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from textual.widgets import Input
+from textual.widgets import Checkbox, Input, Select
 
 from localstack_tui.core.config import Config
 from localstack_tui.core.connection import AwsClients, Connection
@@ -34,7 +34,10 @@ from localstack_tui.ui.widgets.bucket_detail import BucketDetail
 from localstack_tui.ui.widgets.function_detail import FunctionDetail
 from localstack_tui.ui.widgets.lists import BucketList, FunctionList, QueueList
 from localstack_tui.ui.widgets.queue_detail import QueueDetail
+from localstack_tui.ui.wizards.deploy import DeployWizard
+from localstack_tui.ui.wizards.invoke import InvokeWizard
 from localstack_tui.ui.wizards.pipeline import PipelineWizard
+from localstack_tui.ui.wizards.upload import UploadWizard
 from localstack_tui.ui.wizards.wire import WireWizard
 
 HERE = Path(__file__).resolve().parent
@@ -78,6 +81,9 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen[str], str]:
     raise RuntimeError("lstui server did not start")
 
 
+SOURCE = Path(tempfile.gettempdir()) / "lstui-shots-src" / "lambda_function.py"
+
+
 def seed(endpoint: str, work: Path) -> None:
     """The seed tutorial's world: Part 1 and Part 2, wired by lstui's core."""
     clients = AwsClients(Connection(endpoint_url=endpoint, access_key_id="test", secret_access_key="test"))
@@ -88,7 +94,8 @@ def seed(endpoint: str, work: Path) -> None:
         "aws_secret_access_key": "test",
     }
     s3, sqs = boto3.client("s3", **kw), boto3.client("sqs", **kw)
-    source = work / "lambda_function.py"
+    source = SOURCE
+    source.parent.mkdir(parents=True, exist_ok=True)
     source.write_text(SEED_HANDLER)
     deploy_function(
         clients,
@@ -213,6 +220,50 @@ async def shoot(endpoint: str) -> list[Path]:
             pipeline.query_one(f"#{field_id}", Input).value = value
         await pilot.pause(0.5)
         save("wizard-pipeline")
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+
+        main.jump_to("function", "my-s3-lambda")
+        await wait(pilot, lambda: main.query_one(FunctionDetail).name_shown == "my-s3-lambda")
+        await pilot.press("d")
+        await wait(pilot, lambda: isinstance(app.screen, DeployWizard))
+        app.screen.query_one("#source", Input).value = str(SOURCE)
+        app.screen.query_one("#runtime", Input).value = "python3.9"
+        await pilot.pause(0.6)
+        save("wizard-deploy")
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        await pilot.press("i")
+        await wait(pilot, lambda: isinstance(app.screen, InvokeWizard))
+        invoke = app.screen
+        invoke.query_one("#template", Select).value = "s3"
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+s")
+        await wait(pilot, lambda: invoke.outcome is not None)
+        await pilot.pause(0.3)
+        save("wizard-invoke")
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+
+        main.jump_to("bucket", "burst-bucket")
+        await wait(pilot, lambda: main.query_one(BucketDetail).bucket == "burst-bucket")
+        await pilot.press("u")
+        await wait(pilot, lambda: isinstance(app.screen, UploadWizard))
+        upload = app.screen
+        upload.query_one("#burst", Checkbox).value = True
+        for field_id, value in (
+            ("prefix", "good/burst"),
+            ("count", "50"),
+            ("function", "burst-consumer"),
+            ("queue", "burst-queue"),
+            ("dlq", "burst-dlq"),
+        ):
+            upload.query_one(f"#{field_id}", Input).value = value
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+s")
+        await wait(pilot, lambda: upload.outcome is not None, timeout=120)
+        await pilot.pause(0.3)
+        save("wizard-upload-burst")
         await pilot.press("escape")
 
     offline = LstuiApp(

@@ -239,6 +239,7 @@ async def test_keymap_from_config_remaps_a_binding(world: World) -> None:
 async def test_no_localstack_offers_choices_and_edit_endpoint_recovers(world: World) -> None:
     async with make_app("http://127.0.0.1:9").run_test(size=(160, 48)) as pilot:
         app = pilot.app
+
         def offered() -> bool:
             return isinstance(app.screen, NoLocalStackScreen) and bool(app.screen.query("#nols-endpoint"))
 

@@ -241,3 +241,22 @@ async def test_wizards_are_in_the_palette_by_name(world: World) -> None:
             "Invoke function",
         ):
             assert name in names
+
+
+async def test_upload_wizard_cancel_half_way_leaves_no_part_behind(world: World, aws: Any, tmp_path: Path) -> None:
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"\0" * (64 * 1024 * 1024))
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        wizard = await open_wizard(pilot, world, "u", UploadWizard)
+        wizard.query_one("#paths", Input).value = str(big)
+        await type_into(pilot, "bucket", world.bucket)
+        await pilot.press("ctrl+s")
+        bar = wizard.query_one("#progress")
+        await wait_for(pilot, lambda: (bar.progress or 0) > 0, what="the upload under way")
+        await pilot.press("escape")  # cancel, half-way
+        await wait_for(pilot, lambda: not wizard.running, timeout=60, what="the cancel")
+        assert "cancel" in plan_text(wizard).lower()
+    s3 = aws("s3")
+    assert not s3.list_multipart_uploads(Bucket=world.bucket).get("Uploads"), "no part upload left behind"
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.head_object(Bucket=world.bucket, Key="big.bin")
