@@ -404,6 +404,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--heavy-rounds", type=int, default=5, help="rounds of the 1,000-bucket and big-bucket runs")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "explorer.md")
+    parser.add_argument("--start-only", action="store_true", help="only measure start → panes filled (about 2 min)")
     args = parser.parse_args()
     rounds: int = args.rounds
     heavy: int = args.heavy_rounds
@@ -441,36 +442,37 @@ def main() -> None:
             rows.append(("ratio lstui / awscli (target ≤ 0.5×)", ratio, "×"))
             rows.append(("app RSS, panes filled + 1 s, MiB", summary(fill["rss"], 1), ""))
 
-            print(f"2. {MANY_BUCKETS:,} buckets, {heavy} rounds")
-            many = bench.many_buckets(heavy)
-            rows.append((f"start → {MANY_BUCKETS:,} buckets listed (lstui headless)", summary(many["lstui"]), "ms"))
-            rows.append((f"`aws s3 ls` of {MANY_BUCKETS:,} buckets", summary(many["awscli"]), "ms"))
-            rows.append((f"app RSS with {MANY_BUCKETS:,} buckets listed + 1 s, MiB", summary(many["rss"], 1), ""))
+            if not args.start_only:
+                print(f"2. {MANY_BUCKETS:,} buckets, {heavy} rounds")
+                many = bench.many_buckets(heavy)
+                rows.append((f"start → {MANY_BUCKETS:,} buckets listed (lstui headless)", summary(many["lstui"]), "ms"))
+                rows.append((f"`aws s3 ls` of {MANY_BUCKETS:,} buckets", summary(many["awscli"]), "ms"))
+                rows.append((f"app RSS with {MANY_BUCKETS:,} buckets listed + 1 s, MiB", summary(many["rss"], 1), ""))
 
-            total = BIG_OBJECTS + TOP_OBJECTS
-            print(f"3. putting {total:,} objects into {BIG_BUCKET} (16 threads)")
-            put_seconds = bench.fill_big_bucket()
-            notes.append(
-                f"Seeding {total:,} objects took {put_seconds:.0f} s ({total / put_seconds:.0f} put_object/s, "
-                f"16 threads); server + LocalStack RSS afterwards: {tree_rss_mib(process.pid):.0f} MiB."
-            )
-            print(f"   opening it, {heavy} rounds")
-            big = bench.open_big_bucket(heavy)
-            name = f"{total:,}-object bucket"
-            rows.append((f"open the {name}: jump → first page shown (lstui)", summary(big["page"]), "ms"))
-            rows.append((f"… start → {name} first page shown (lstui, whole process)", summary(big["shown"]), "ms"))
-            rows.append(
-                (
-                    f"`aws s3 ls s3://{BIG_BUCKET}/` (one level: 100 prefixes + 2,000 objects)",
-                    summary(big["awscli"]),
-                    "ms",
+                total = BIG_OBJECTS + TOP_OBJECTS
+                print(f"3. putting {total:,} objects into {BIG_BUCKET} (16 threads)")
+                put_seconds = bench.fill_big_bucket()
+                notes.append(
+                    f"Seeding {total:,} objects took {put_seconds:.0f} s ({total / put_seconds:.0f} put_object/s, "
+                    f"16 threads); server + LocalStack RSS afterwards: {tree_rss_mib(process.pid):.0f} MiB."
                 )
-            )
-            rows.append(("app RSS before opening it (lists filled), MiB", summary(big["rss_before"], 1), ""))
-            rows.append((f"app RSS with the {name} open + 1 s, MiB (target < 200)", summary(big["rss"], 1), ""))
-            loaded = [sum(n.values()) for n in big["nodes"]]
-            rows.append(("tree nodes loaded (target ≤ 600, i.e. one page)", summary(loaded, 1), ""))
-            notes.append(f"Tree nodes by kind, last round: {json.dumps(big['nodes'][-1], sort_keys=True)}.")
+                print(f"   opening it, {heavy} rounds")
+                big = bench.open_big_bucket(heavy)
+                name = f"{total:,}-object bucket"
+                rows.append((f"open the {name}: jump → first page shown (lstui)", summary(big["page"]), "ms"))
+                rows.append((f"… start → {name} first page shown (lstui, whole process)", summary(big["shown"]), "ms"))
+                rows.append(
+                    (
+                        f"`aws s3 ls s3://{BIG_BUCKET}/` (one level: 100 prefixes + 2,000 objects)",
+                        summary(big["awscli"]),
+                        "ms",
+                    )
+                )
+                rows.append(("app RSS before opening it (lists filled), MiB", summary(big["rss_before"], 1), ""))
+                rows.append((f"app RSS with the {name} open + 1 s, MiB (target < 200)", summary(big["rss"], 1), ""))
+                loaded = [sum(n.values()) for n in big["nodes"]]
+                rows.append(("tree nodes loaded (target ≤ 600, i.e. one page)", summary(loaded, 1), ""))
+                notes.append(f"Tree nodes by kind, last round: {json.dumps(big['nodes'][-1], sort_keys=True)}.")
         finally:
             stop_server(process)
 
