@@ -418,3 +418,51 @@ def sqs_message_event(body: str, queue_arn: str = "arn:aws:sqs:us-east-1:0000000
             }
         ]
     }
+
+
+@dataclass(frozen=True)
+class FunctionSnapshot:
+    """A function's code and settings, kept so a deploy can be undone."""
+
+    info: FunctionInfo
+    code: bytes
+
+
+def snapshot_function(clients: AwsClients, name_or_arn: str) -> FunctionSnapshot:
+    """Download a function's current code (the Code.Location URL) with its settings."""
+    import urllib.request
+
+    name = function_name(name_or_arn)
+    with aws_call(f"read function {name}", clients.connection.endpoint_url):
+        response = clients.lambda_.get_function(FunctionName=name)
+    location = (response.get("Code") or {}).get("Location")
+    if not location:
+        raise AwsCallError(f"cannot keep a copy of {name}'s code: the server gives no Code.Location")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(location, timeout=30) as download:
+            code = download.read()
+    except OSError as exc:
+        raise AwsCallError(f"cannot keep a copy of {name}'s code: {exc}") from None
+    return FunctionSnapshot(FunctionInfo.from_api(response["Configuration"]), code)
+
+
+def restore_function(clients: AwsClients, snapshot: FunctionSnapshot) -> list[str]:
+    """Put a snapshot back: its code, then its settings; returns what was restored."""
+    info = snapshot.info
+    clients.connection.check_write(f"restore function {info.name}")
+    with aws_call(f"restore the code of {info.name}", clients.connection.endpoint_url):
+        clients.lambda_.update_function_code(FunctionName=info.name, ZipFile=snapshot.code)
+    wait_until_ready(clients, info.name)
+    with aws_call(f"restore the configuration of {info.name}", clients.connection.endpoint_url):
+        clients.lambda_.update_function_configuration(
+            FunctionName=info.name,
+            Handler=info.handler,
+            Runtime=info.runtime,
+            Role=info.role,
+            MemorySize=info.memory,
+            Timeout=info.timeout,
+            Environment={"Variables": info.environment},
+        )
+    wait_until_ready(clients, info.name)
+    return [f"restored {info.name}'s previous code (CodeSha256 {info.code_sha256[:12]}…) and settings"]

@@ -14,10 +14,13 @@ from localstack_tui.core.functions import (
     FAKE_ROLE,
     HOST_RUNTIME,
     DeploySpec,
+    FunctionSnapshot,
     check_deploy,
     delete_function,
     deploy_function,
     function_name,
+    restore_function,
+    snapshot_function,
 )
 from localstack_tui.core.packaging import derive_handler, source_files
 from localstack_tui.ui.formatting import human_size
@@ -152,8 +155,17 @@ class DeployWizard(Wizard):
 
     def perform(self, clients: AwsClients, prepared: DeploySpec) -> Outcome:
         spec = prepared
+        snapshot: FunctionSnapshot | None = None
+        note = ""
+        if spec.name in self.choices.functions:
+            try:  # keep the live version, so the update can be undone
+                snapshot = snapshot_function(clients, spec.name)
+            except LstuiError as exc:
+                note = f"no undo: {exc}"
         result = deploy_function(clients, spec)
         lines = [result.summary(), "invoke it with the Invoke function wizard (i on the function)"]
+        if note:
+            lines.append(note)
         undo = None
         if result.created:
 
@@ -162,6 +174,11 @@ class DeployWizard(Wizard):
                 return [f"deleted function {spec.name}"]
 
             undo = undo_create
-        else:
-            lines.append("undo is offered for a new function only: the previous code is not kept")
+        elif snapshot is not None and (result.code_updated or result.config_updated):
+            kept = snapshot
+
+            def undo_update(c: AwsClients) -> list[str]:
+                return restore_function(c, kept)
+
+            undo = undo_update
         return Outcome(tuple(lines), undo)
