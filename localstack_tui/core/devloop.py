@@ -159,3 +159,43 @@ class DevLoop:
             if self.stop.is_set():
                 break
             self._deploy_reporting()
+
+
+def state_path() -> Path:
+    """Where lstui remembers which source each function is bound to (LSTUI_STATE_DIR overrides)."""
+    import os
+
+    from platformdirs import user_state_path
+
+    override = os.environ.get("LSTUI_STATE_DIR")
+    folder = Path(override) if override else user_state_path("lstui", appauthor=False)
+    return folder / "watch.json"
+
+
+def load_bindings() -> dict[str, dict[str, str]]:
+    """{endpoint: {function: source}}; an unreadable file is an empty one."""
+    import json
+
+    try:
+        data = json.loads(state_path().read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def bound_source(endpoint: str, function: str) -> str | None:
+    source = load_bindings().get(endpoint, {}).get(function)
+    return source if isinstance(source, str) else None
+
+
+def bind_source(endpoint: str, function: str, source: str) -> None:
+    """Remember `function` on `endpoint` is built from `source`."""
+    import json
+
+    bindings = load_bindings()
+    bindings.setdefault(endpoint, {})[function] = source
+    path = state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(bindings, indent=2))
+    tmp.replace(path)

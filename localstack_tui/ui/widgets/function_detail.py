@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.console import Group
@@ -18,8 +19,15 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from localstack_tui.core.connection import AwsClients
+from localstack_tui.core.devloop import DevLoop, DevLoopEvent, bind_source, bound_source
 from localstack_tui.core.errors import LstuiError
-from localstack_tui.core.functions import EventSourceMapping, FunctionInfo, get_function, list_event_source_mappings
+from localstack_tui.core.functions import (
+    DeploySpec,
+    EventSourceMapping,
+    FunctionInfo,
+    get_function,
+    list_event_source_mappings,
+)
 from localstack_tui.core.logs import LogEvent, LogTail, function_log_group
 from localstack_tui.core.notifications import NotificationEntry, buckets_notifying
 from localstack_tui.ui.formatting import human_size, masked, short_time
@@ -38,7 +46,13 @@ class FunctionView:
 class FunctionDetail(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "toggle_mask", "Show/hide values", id="function.toggle_mask"),
+        Binding("W", "toggle_watch", "Watch source", id="function.watch"),
     ]
+
+    class WatchEvent(Message):
+        def __init__(self, function: str, event: DevLoopEvent) -> None:
+            super().__init__()
+            self.function, self.event = function, event
 
     class Loaded(Message):
         def __init__(self, name: str, view: FunctionView | None, error: str | None) -> None:
@@ -53,6 +67,9 @@ class FunctionDetail(Vertical):
         self.view: FunctionView | None = None
         self.masked = True
         self.border_title = "Function"
+        # function → its running dev loop, and the last events of each (kept across selections).
+        self.loops: dict[str, DevLoop] = {}
+        self.history: dict[str, list[DevLoopEvent]] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="function-scroll"):
@@ -61,6 +78,8 @@ class FunctionDetail(Vertical):
             table: DataTable[str | Text] = DataTable(id="function-env", cursor_type="row", zebra_stripes=True)
             table.add_columns("Name", "Value")
             yield table
+            yield Label("Dev loop  [dim](W: watch the source and redeploy on save)[/]", classes="section-title")
+            yield Static("", id="function-devloop")
             yield Label("Triggers", classes="section-title")
             yield Static("", id="function-triggers")
             yield Label("Recent log lines", classes="section-title")
@@ -68,6 +87,7 @@ class FunctionDetail(Vertical):
 
     def show(self, name: str) -> None:
         self.name_shown = name
+        self._render_devloop()
         self._load(name, self._bucket_names())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="function-detail")
@@ -157,3 +177,84 @@ class FunctionDetail(Vertical):
     def action_toggle_mask(self) -> None:
         self.masked = not self.masked
         self._render_env()
+
+    # -- the dev loop ---------------------------------------------------------------------------
+    def on_unmount(self) -> None:
+        for loop in self.loops.values():
+            loop.stop.set()
+
+    def action_toggle_watch(self) -> None:
+        name = self.name_shown
+        if name is None:
+            return
+        loop = self.loops.get(name)
+        if loop is not None:
+            loop.stop.set()
+            del self.loops[name]
+            self._record(name, DevLoopEvent("paused", "watching stopped"))
+            return
+        endpoint = self._clients().connection.endpoint_url
+        from localstack_tui.ui.screens.source_prompt import SourcePrompt
+
+        def chosen(source: str | None) -> None:
+            if source:
+                bind_source(endpoint, name, source)
+                self._start_loop(name, source)
+
+        self.app.push_screen(SourcePrompt(name, bound_source(endpoint, name) or ""), chosen)
+
+    def _start_loop(self, name: str, source: str) -> None:
+        clients = self._clients()
+        def report(event: DevLoopEvent) -> None:  # called from the loop's thread
+            self.post_message(self.WatchEvent(name, event))
+
+        loop = DevLoop(clients, DeploySpec(Path(source), name), report)
+        self.loops[name] = loop
+        self._record(name, DevLoopEvent("watching", f"{source} → {name}"))
+        self.run_worker(self._run_loop(loop), thread=True, group=f"devloop-{name}", exit_on_error=False)
+
+    @staticmethod
+    def _run_loop(loop: DevLoop) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                loop.run()
+            except LstuiError as exc:
+                loop.on_event(DevLoopEvent("failed", str(exc)))
+
+        return run
+
+    @on(WatchEvent)
+    def _on_watch_event(self, message: WatchEvent) -> None:
+        message.stop()
+        self._record(message.function, message.event)
+        if message.event.kind in ("deployed", "created") and message.function == self.name_shown:
+            self._load(message.function, self._bucket_names())
+
+    def _record(self, name: str, event: DevLoopEvent) -> None:
+        events = self.history.setdefault(name, [])
+        events.append(event)
+        del events[:-20]
+        if name == self.name_shown:
+            self._render_devloop()
+
+    def _render_devloop(self) -> None:
+        name = self.name_shown or ""
+        target = self.query_one("#function-devloop", Static)
+        events = self.history.get(name, [])
+        watching = name in self.loops
+        head = Text("● watching" if watching else "○ not watching", style="green" if watching else "dim")
+        lines = [head]
+        deploy = next((e for e in reversed(events) if e.kind in ("deployed", "created", "unchanged")), None)
+        if deploy is not None:
+            lines.append(
+                Text(
+                    f"last deploy {deploy.at.astimezone().strftime('%H:%M:%S')} · {deploy.seconds:.2f} s · "
+                    f"{deploy.size} B · CodeSha256 {deploy.code_sha256[:12]}…"
+                )
+            )
+        error = next((e for e in reversed(events) if e.kind in ("skipped", "failed", "paused")), None)
+        if error is not None:
+            lines.append(Text(f"last problem: {error.message}", style="yellow"))
+        for event in events[-3:]:
+            lines.append(Text(event.line(), style="dim"))
+        target.update(Group(*lines))
