@@ -316,7 +316,23 @@ class LstuiApp(App[None]):
         extra = [
             ("BucketDetail", [("j", "raw notification JSON", "bucket.raw_json")]),
             ("QueueDetail", [("p", "peek messages again", "queue.peek"), ("x", "purge (asks first)", "queue.purge")]),
-            ("FunctionDetail", [("m", "show/hide environment values", "function.toggle_mask")]),
+            (
+                "FunctionDetail",
+                [
+                    ("m", "show/hide environment values", "function.toggle_mask"),
+                    ("W", "watch the source, redeploy on save", "function.watch"),
+                ],
+            ),
+            (
+                "MainScreen",
+                [
+                    ("d", "Deploy handler", "wizard.deploy"),
+                    ("w", "Wire trigger", "wizard.wire"),
+                    ("b", "Build S3 → SQS → Lambda pipeline", "wizard.pipeline"),
+                    ("u", "Upload files", "wizard.upload"),
+                    ("i", "Invoke function", "wizard.invoke"),
+                ],
+            ),
             (
                 "ResourceList",
                 [("/", "filter the list", "list.filter"), ("escape", "clear the filter", "list.clear_filter")],
