@@ -24,9 +24,9 @@ from localstack_tui.core.log_filter import MATCH_ALL, LogPattern, compile_patter
 
 EventKind = Literal["start", "end", "report", "error", "line"]
 
-FASTEST_INTERVAL = 0.2
-# Against a local LocalStack two polls a second when idle cost nothing and keep print → screen under 0.5 s.
-SLOWEST_INTERVAL = 0.5
+FASTEST_INTERVAL = 0.1
+# Against a local LocalStack four polls a second when idle cost nothing and keep print → screen well under 0.5 s.
+SLOWEST_INTERVAL = 0.25
 
 _REPORT_LINE = re.compile(r"(START|END|REPORT) RequestId: ([\w-]+)")
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

@@ -88,12 +88,12 @@ def test_classify_lambda_lines(line: str, request_id: str | None, kind: str) -> 
 
 
 def test_next_interval_is_short_while_events_flow_and_backs_off_when_idle() -> None:
-    assert next_interval(0.5, True) == 0.2
-    intervals = [0.2]
+    assert next_interval(0.25, True) == 0.1
+    intervals = [0.1]
     for _ in range(6):
         intervals.append(next_interval(intervals[-1], False))
-    assert intervals == [0.2, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5]
-    assert next_interval(0.0, False) == 0.4
+    assert intervals == [0.1, 0.2, 0.25, 0.25, 0.25, 0.25, 0.25]
+    assert next_interval(0.0, False) == 0.2
     assert next_interval(1.0, False, fastest=0.5, slowest=1.5) == 1.5
 
 
@@ -324,7 +324,7 @@ def test_follow_yields_new_events_until_stopped(aws: Aws, clients: Any) -> None:
         seen.append(event.message)
     assert seen == ["one", "two", "three"]
     # Fast while events flow, backing off when idle.
-    assert pauses == [0.2, 0.4, 0.2, 0.4, 0.5, 0.5]
+    assert pauses == [0.1, 0.2, 0.1, 0.2, 0.25, 0.25]
 
 
 def test_follow_with_since_and_pattern_wakes_on_stop(aws: Aws, clients: Any) -> None:
