@@ -205,6 +205,7 @@ class FunctionDetail(Vertical):
 
     def _start_loop(self, name: str, source: str) -> None:
         clients = self._clients()
+
         def report(event: DevLoopEvent) -> None:  # called from the loop's thread
             self.post_message(self.WatchEvent(name, event))
 
