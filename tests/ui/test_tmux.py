@@ -54,7 +54,7 @@ def test_lstui_in_tmux_at_160x48(world: World) -> None:
     )
     try:
         # Other tests' resources may fill the lists: check what every run shows.
-        screen = wait_for_screen(session, "● connected", " buckets", " queues", " functions")
+        screen = wait_for_screen(session, "● connected", " bucket", " queue", " function")
         assert world.endpoint in screen
         for title in ("Buckets", "Queues", "Functions", "Logs"):
             assert title in screen
