@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,34 +22,9 @@ import time
 from pathlib import Path
 
 import boto3
+from harness import ROOT, median_p90, start_server, stop_server
 
-ROOT = Path(__file__).resolve().parents[1]
 HANDLER = "def lambda_handler(event, context):\n    return {'version': VERSION}\n"
-
-
-def start_server(data_dir: Path) -> tuple[subprocess.Popen[str], str]:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "localstack_tui.cli", "server", "--port", str(port), "--data-dir", str(data_dir)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if "ready at" in line:
-            return process, f"http://127.0.0.1:{port}"
-    raise RuntimeError("no server")
-
-
-def summary(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(v * 1000 for v in values)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -67,7 +41,8 @@ def main() -> None:
     aws_bin = shutil.which("aws", path=str(Path(sys.executable).parent)) or "aws"
     with tempfile.TemporaryDirectory(prefix="lstui-devloop-") as tmp:
         work = Path(tmp)
-        server, endpoint = start_server(work / "data")
+        server, port, _ = start_server(work / "data")
+        endpoint = f"http://127.0.0.1:{port}"
         lam = boto3.client(
             "lambda",
             endpoint_url=endpoint,
@@ -167,9 +142,8 @@ def main() -> None:
                 assert json.loads(out.read_text())["version"] == n
                 manual.append(time.perf_counter() - started)
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=60)
-    (lm, lp), (mm, mp) = summary(lstui), summary(manual)
+            stop_server(server)
+    (lm, lp), (mm, mp) = median_p90(lstui), median_p90(manual)
     text = "\n".join(
         [
             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores, "

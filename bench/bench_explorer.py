@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -38,8 +37,8 @@ from typing import Any
 
 import boto3
 from botocore.config import Config as BotoConfig
+from harness import ROOT, start_server, stop_server, timed, tree_rss_mib
 
-ROOT = Path(__file__).resolve().parents[1]
 N_BUCKETS, N_QUEUES, N_FUNCTIONS = 20, 10, 10
 MANY_BUCKETS = 1_000
 BIG_OBJECTS, TOP_OBJECTS = 100_000, 2_000
@@ -165,68 +164,6 @@ async def main():
 
 asyncio.run(main())
 """
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(data_dir: Path) -> tuple[subprocess.Popen[str], int, float]:
-    port = free_port()
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "localstack_tui.cli", "server", "--port", str(port), "--data-dir", str(data_dir)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if "ready at" in line:
-            return process, port, time.perf_counter() - started
-    raise RuntimeError("lstui server did not start")
-
-
-def stop_server(process: subprocess.Popen[str]) -> float:
-    started = time.perf_counter()
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=60)
-    return time.perf_counter() - started
-
-
-def tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MiB."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    total_kib = 0
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        todo.extend(children.get(current, []))
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kib += int(line.split()[1])
-        except OSError:
-            pass
-    return total_kib / 1024
-
-
-def timed(fn: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
 
 
 def summary(values: list[float], scale: float = 1000) -> dict[str, float]:

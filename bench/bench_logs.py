@@ -17,7 +17,6 @@ import os
 import queue
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,34 +27,9 @@ import zipfile
 from pathlib import Path
 
 import boto3
+from harness import ROOT, median_p90, start_server, stop_server
 
-ROOT = Path(__file__).resolve().parents[1]
 HANDLER = "def lambda_handler(event, context):\n    print('marker', event['marker'])\n    return 1\n"
-
-
-def start_server(data_dir: Path) -> tuple[subprocess.Popen[str], str]:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "localstack_tui.cli", "server", "--port", str(port), "--data-dir", str(data_dir)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if "ready at" in line:
-            return process, f"http://127.0.0.1:{port}"
-    raise RuntimeError("no server")
-
-
-def stats(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(v * 1000 for v in values)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -71,7 +45,8 @@ def main() -> None:
     }
     aws_bin = shutil.which("aws", path=str(Path(sys.executable).parent)) or "aws"
     with tempfile.TemporaryDirectory(prefix="lstui-logs-") as tmp:
-        server, endpoint = start_server(Path(tmp) / "data")
+        server, port, _ = start_server(Path(tmp) / "data")
+        endpoint = f"http://127.0.0.1:{port}"
         kw = {
             "endpoint_url": endpoint,
             "region_name": "us-east-1",
@@ -143,9 +118,8 @@ def main() -> None:
         finally:
             follower.send_signal(signal.SIGINT)
             follower.wait(timeout=10)
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=60)
-    (lm, lp), (am, ap) = stats(lstui), stats(awscli)
+            stop_server(server)
+    (lm, lp), (am, ap) = median_p90(lstui), median_p90(awscli)
     text = "\n".join(
         [
             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores, "

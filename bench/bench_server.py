@@ -14,7 +14,6 @@ import io
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -23,13 +22,12 @@ import threading
 import time
 import uuid
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import boto3
+from harness import ROOT, start_server, stop_server, timed, tree_rss_mib
 
-ROOT = Path(__file__).resolve().parents[1]
 ROLE = "arn:aws:iam::000000000000:role/fake-role"
 SEED_HANDLER = (
     "def lambda_handler(event, context):\n"
@@ -37,62 +35,6 @@ SEED_HANDLER = (
     "        print('Received S3 event:', record['s3']['object']['key'])\n"
     "    return {'statusCode': 200, 'version': 'VERSION'}\n"
 )
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(data_dir: Path) -> tuple[subprocess.Popen[str], int, float]:
-    port = free_port()
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "localstack_tui.cli", "server", "--port", str(port), "--data-dir", str(data_dir)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if "ready at" in line:
-            return process, port, time.perf_counter() - started
-    raise RuntimeError("lstui server did not start")
-
-
-def stop_server(process: subprocess.Popen[str]) -> float:
-    started = time.perf_counter()
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=60)
-    return time.perf_counter() - started
-
-
-def tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MiB."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    total_kib = 0
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        todo.extend(children.get(current, []))
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kib += int(line.split()[1])
-        except OSError:
-            pass
-    return total_kib / 1024
 
 
 def zipped(source: str) -> bytes:
@@ -110,12 +52,6 @@ def wait_active(lam: Any, name: str) -> None:
         if config["State"] == "Failed":
             raise RuntimeError(config.get("StateReason"))
         time.sleep(0.01)
-
-
-def timed(fn: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
 
 
 def summary(values: list[float], unit: str = "ms") -> dict[str, float]:
