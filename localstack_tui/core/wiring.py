@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -53,6 +53,10 @@ def bucket_name(name_or_arn: str) -> str:
     if name_or_arn.startswith("arn:") and not re.match(r"^arn:aws[a-z-]*:s3:::[^/]+$", name_or_arn):
         raise ValidationError(f"{name_or_arn!r} is not an S3 bucket ARN (arn:aws:s3:::NAME)")
     return validate_bucket_name(name)
+
+
+# What granting a target's access did: its undo step and a line saying it.
+type Granted = tuple[UndoStep, str]
 
 
 def bucket_arn(name: str) -> str:
@@ -319,6 +323,51 @@ def _plan_notification(
 # -- S3 → Lambda ------------------------------------------------------------------------------
 
 
+def _wire_notification(
+    clients: AwsClients, bucket: str, entry: NotificationEntry, link: str, grant: Callable[[], Granted | None]
+) -> WiringResult:
+    """Check the merge first, then grant the target's access, then add the entry; undo on a failure."""
+    _check_bucket(clients, bucket)
+    after, stored, added = _plan_notification(clients, bucket, entry)
+    done: list[UndoStep] = []
+    changes: list[str] = []
+    try:
+        granted = grant()
+        if granted is not None:
+            done.append(granted[0])
+            changes.append(granted[1])
+        if added:
+            put_notification_config(clients, bucket, after)
+            done.append(RemoveNotificationStep(bucket, stored))
+            changes.append(f"added notification entry {stored.describe()}")
+    except LstuiError as exc:
+        raise _rollback(clients, done, exc) from None
+    return WiringResult(link, tuple(changes), tuple(done))
+
+
+def _unwire_notification(
+    clients: AwsClients,
+    bucket: str,
+    match: NotificationEntry,
+    link: str,
+    target: str,
+    revoke: Callable[[], str | None],
+) -> WiringResult:
+    """Remove the entry with `match`'s wiring; `revoke` the access when no entry targets it any more."""
+    _check_bucket(clients, bucket)
+    config = get_notification_config(clients, bucket)
+    after, removed = config.without_entry(match)
+    if removed is None:
+        raise NotFoundError(f"bucket {bucket} has no such entry for {target}")
+    put_notification_config(clients, bucket, after)
+    changes = [f"removed notification entry {removed.describe()}"]
+    if not any(entry.target_arn == match.target_arn for entry in after.entries):
+        revoked = revoke()
+        if revoked:
+            changes.append(revoked)
+    return WiringResult(link, tuple(changes))
+
+
 def wire_s3_to_lambda(
     clients: AwsClients,
     bucket: str,
@@ -333,42 +382,14 @@ def wire_s3_to_lambda(
     entry_events = validate_events(events)
     info = get_function(clients, function)
     entry = make_entry(TargetKind.LAMBDA, info.arn, entry_events, prefix, suffix)
-    link = f"S3 → Lambda: {bucket} → {info.name}"
-    clients.connection.check_write(f"wire {link}")
-    _check_bucket(clients, bucket)
-    after, stored, added = _plan_notification(clients, bucket, entry)
-    done: list[UndoStep] = []
-    changes: list[str] = []
-    try:
-        if _add_permission(clients, info.name, bucket):
-            done.append(RemovePermissionStep(info.name, statement_id(bucket)))
-            changes.append(f"allowed {S3_PRINCIPAL} to invoke {info.name} for bucket {bucket}")
-        if added:
-            put_notification_config(clients, bucket, after)
-            done.append(RemoveNotificationStep(bucket, stored))
-            changes.append(f"added notification entry {stored.describe()}")
-    except LstuiError as exc:
-        raise _rollback(clients, done, exc) from None
-    return WiringResult(link, tuple(changes), tuple(done))
 
+    def grant() -> Granted | None:
+        if not _add_permission(clients, info.name, bucket):
+            return None
+        step = RemovePermissionStep(info.name, statement_id(bucket))
+        return step, f"allowed {S3_PRINCIPAL} to invoke {info.name} for bucket {bucket}"
 
-def _unwire_notification(
-    clients: AwsClients,
-    bucket: str,
-    kind: TargetKind,
-    target_arn: str,
-    events: tuple[str, ...],
-    prefix: str,
-    suffix: str,
-) -> tuple[NotificationEntry | None, bool]:
-    """Remove the entry with this wiring; return it and whether others still target the same ARN."""
-    match = make_entry(kind, target_arn, events, prefix, suffix)
-    config = get_notification_config(clients, bucket)
-    after, removed = config.without_entry(match)
-    if removed is not None:
-        put_notification_config(clients, bucket, after)
-    still_targeted = any(entry.target_arn == target_arn for entry in after.entries)
-    return removed, still_targeted
+    return _wire_notification(clients, bucket, entry, f"S3 → Lambda: {bucket} → {info.name}", grant)
 
 
 def unwire_s3_to_lambda(
@@ -383,16 +404,15 @@ def unwire_s3_to_lambda(
     clients.connection.check_write("unwire S3 → Lambda")
     bucket = bucket_name(bucket)
     info = get_function(clients, function)
+    match = make_entry(TargetKind.LAMBDA, info.arn, tuple(events), prefix, suffix)
+
+    def revoke() -> str | None:
+        if _remove_permission(clients, info.name, statement_id(bucket)):
+            return f"removed permission {statement_id(bucket)} of {info.name}"
+        return None
+
     link = f"S3 → Lambda: {bucket} → {info.name}"
-    clients.connection.check_write(f"unwire {link}")
-    _check_bucket(clients, bucket)
-    removed, still = _unwire_notification(clients, bucket, TargetKind.LAMBDA, info.arn, tuple(events), prefix, suffix)
-    if removed is None:
-        raise NotFoundError(f"bucket {bucket} has no such entry for function {info.name}")
-    changes = [f"removed notification entry {removed.describe()}"]
-    if not still and _remove_permission(clients, info.name, statement_id(bucket)):
-        changes.append(f"removed permission {statement_id(bucket)} of {info.name}")
-    return WiringResult(link, tuple(changes))
+    return _unwire_notification(clients, bucket, match, link, f"function {info.name}", revoke)
 
 
 # -- S3 → SQS ---------------------------------------------------------------------------------
@@ -414,26 +434,17 @@ def wire_s3_to_sqs(
     if target.fifo:
         raise ValidationError(f"S3 cannot send events to FIFO queue {target.name}: use a standard queue")
     entry = make_entry(TargetKind.QUEUE, target.arn, entry_events, prefix, suffix)
-    link = f"S3 → SQS: {bucket} → {target.name}"
-    clients.connection.check_write(f"wire {link}")
-    _check_bucket(clients, bucket)
-    after, stored, added = _plan_notification(clients, bucket, entry)
-    previous_policy = _queue_policy(clients, target)
-    new_policy, policy_changed = merge_policy_statement(previous_policy, s3_send_statement(bucket, target.arn))
-    done: list[UndoStep] = []
-    changes: list[str] = []
-    try:
-        if policy_changed:
-            _set_queue_policy(clients, target.url, target.name, new_policy)
-            done.append(RestoreQueuePolicyStep(target.url, target.name, previous_policy))
-            changes.append(f"allowed bucket {bucket} to send to queue {target.name}")
-        if added:
-            put_notification_config(clients, bucket, after)
-            done.append(RemoveNotificationStep(bucket, stored))
-            changes.append(f"added notification entry {stored.describe()}")
-    except LstuiError as exc:
-        raise _rollback(clients, done, exc) from None
-    return WiringResult(link, tuple(changes), tuple(done))
+
+    def grant() -> Granted | None:
+        previous = _queue_policy(clients, target)
+        policy, changed = merge_policy_statement(previous, s3_send_statement(bucket, target.arn))
+        if not changed:
+            return None
+        _set_queue_policy(clients, target.url, target.name, policy)
+        step = RestoreQueuePolicyStep(target.url, target.name, previous)
+        return step, f"allowed bucket {bucket} to send to queue {target.name}"
+
+    return _wire_notification(clients, bucket, entry, f"S3 → SQS: {bucket} → {target.name}", grant)
 
 
 def unwire_s3_to_sqs(
@@ -448,19 +459,17 @@ def unwire_s3_to_sqs(
     clients.connection.check_write("unwire S3 → SQS")
     bucket = bucket_name(bucket)
     target = get_queue(clients, queue)
-    link = f"S3 → SQS: {bucket} → {target.name}"
-    clients.connection.check_write(f"unwire {link}")
-    _check_bucket(clients, bucket)
-    removed, still = _unwire_notification(clients, bucket, TargetKind.QUEUE, target.arn, tuple(events), prefix, suffix)
-    if removed is None:
-        raise NotFoundError(f"bucket {bucket} has no such entry for queue {target.name}")
-    changes = [f"removed notification entry {removed.describe()}"]
-    if not still:
+    match = make_entry(TargetKind.QUEUE, target.arn, tuple(events), prefix, suffix)
+
+    def revoke() -> str | None:
         policy, changed = remove_policy_statement(_queue_policy(clients, target), statement_id(bucket))
-        if changed:
-            _set_queue_policy(clients, target.url, target.name, policy)
-            changes.append(f"removed statement {statement_id(bucket)} from the policy of {target.name}")
-    return WiringResult(link, tuple(changes))
+        if not changed:
+            return None
+        _set_queue_policy(clients, target.url, target.name, policy)
+        return f"removed statement {statement_id(bucket)} from the policy of {target.name}"
+
+    link = f"S3 → SQS: {bucket} → {target.name}"
+    return _unwire_notification(clients, bucket, match, link, f"queue {target.name}", revoke)
 
 
 # -- SQS → Lambda -----------------------------------------------------------------------------
@@ -501,7 +510,6 @@ def wire_sqs_to_lambda(
             f"function {info.name}'s timeout ({info.timeout} s): raise it, or messages are received twice"
         )
     link = f"SQS → Lambda: {source.name} → {info.name}"
-    clients.connection.check_write(f"wire {link}")
     existing = list_event_source_mappings(clients, function=info.name, source_arn=source.arn)
     if existing:
         return WiringResult(link, ())
@@ -538,7 +546,6 @@ def unwire_sqs_to_lambda(clients: AwsClients, queue: str, function: str) -> Wiri
     clients.connection.check_write("unwire SQS → Lambda")
     source, mappings = mappings_between(clients, queue, function)
     link = f"SQS → Lambda: {source.name} → {function}"
-    clients.connection.check_write(f"unwire {link}")
     if not mappings:
         raise NotFoundError(f"no event source mapping from queue {source.name} to function {function}")
     for mapping in mappings:
@@ -556,7 +563,6 @@ def wire_dlq(clients: AwsClients, queue: str, dlq: str, max_receive_count: int =
         raise ValidationError(f"max receive count must be 1 to 1000, not {max_receive_count}")
     source = get_queue(clients, queue)
     link = f"queue → DLQ: {source.name} → {dlq.rsplit(':', 1)[-1].rsplit('/', 1)[-1]}"
-    clients.connection.check_write(f"wire {link}")
     done: list[UndoStep] = []
     changes: list[str] = []
     try:
@@ -592,7 +598,6 @@ def unwire_dlq(clients: AwsClients, queue: str) -> WiringResult:
     if source.redrive_policy is None:
         raise NotFoundError(f"queue {source.name} has no dead-letter queue")
     link = f"queue → DLQ: {source.name} → {source.redrive_policy.dlq_name}"
-    clients.connection.check_write(f"unwire {link}")
     change = restore_redrive_policy(clients, source.url, None)
     step = RestoreRedriveStep(source.url, change.previous)
     return WiringResult(link, (f"removed the redrive policy of {source.name}",), (step,))
