@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import boto3
-from harness import ROOT, median_p90, start_server, stop_server
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, median_p90, start_server, stop_server
 
 HANDLER = "def lambda_handler(event, context):\n    return {'version': VERSION}\n"
 
@@ -31,14 +31,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_PAGER": "",
-    }
-    aws_bin = shutil.which("aws", path=str(Path(sys.executable).parent)) or "aws"
+    env = AWSCLI_ENV
+    aws_bin = AWS_BIN
     with tempfile.TemporaryDirectory(prefix="lstui-devloop-") as tmp:
         work = Path(tmp)
         server, port, _ = start_server(work / "data")

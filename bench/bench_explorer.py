@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config as BotoConfig
-from harness import ROOT, start_server, stop_server, timed, tree_rss_mib
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, start_server, stop_server, timed, tree_rss_mib
 
 N_BUCKETS, N_QUEUES, N_FUNCTIONS = 20, 10, 10
 MANY_BUCKETS = 1_000
@@ -197,14 +196,8 @@ class Bench:
         )
         self.s3 = boto3.client("s3", **kw)
         self.sqs = boto3.client("sqs", **kw)
-        self.aws_env = {
-            **os.environ,
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_PAGER": "",
-        }
-        self.aws_bin = shutil.which("aws", path=str(Path(sys.executable).parent)) or "aws"
+        self.aws_env = AWSCLI_ENV
+        self.aws_bin = AWS_BIN
 
     def aws(self, *args: str) -> str:
         result = subprocess.run(

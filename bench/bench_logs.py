@@ -15,7 +15,6 @@ import io
 import json
 import os
 import queue
-import shutil
 import signal
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import zipfile
 from pathlib import Path
 
 import boto3
-from harness import ROOT, median_p90, start_server, stop_server
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, median_p90, start_server, stop_server
 
 HANDLER = "def lambda_handler(event, context):\n    print('marker', event['marker'])\n    return 1\n"
 
@@ -36,14 +35,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_PAGER": "",
-    }
-    aws_bin = shutil.which("aws", path=str(Path(sys.executable).parent)) or "aws"
+    env = AWSCLI_ENV
+    aws_bin = AWS_BIN
     with tempfile.TemporaryDirectory(prefix="lstui-logs-") as tmp:
         server, port, _ = start_server(Path(tmp) / "data")
         endpoint = f"http://127.0.0.1:{port}"

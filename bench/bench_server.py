@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from harness import ROOT, start_server, stop_server, timed, tree_rss_mib
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, start_server, stop_server, timed, tree_rss_mib
 
 ROLE = "arn:aws:iam::000000000000:role/fake-role"
 SEED_HANDLER = (
@@ -75,14 +75,8 @@ class Bench:
         self.s3 = boto3.client("s3", **kw)
         self.lam = boto3.client("lambda", **kw)
         self.logs = boto3.client("logs", **kw)
-        self.aws_env = {
-            **os.environ,
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_PAGER": "",
-        }
-        self.aws_bin = shutil.which("aws", path=str(Path(sys.executable).parent)) or "aws"
+        self.aws_env = AWSCLI_ENV
+        self.aws_bin = AWS_BIN
 
     def aws(self, *args: str) -> str:
         result = subprocess.run(

@@ -5,6 +5,8 @@ The scripts run as `python bench/NAME.py`, so this module is imported by its pla
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -85,3 +87,14 @@ def median_p90(values: list[float], scale: float = 1000) -> tuple[float, float]:
 
     ordered = sorted(v * scale for v in values)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+
+
+# awscli, as the seed tutorial uses it: test credentials, no pager; the venv's own `aws`.
+AWSCLI_ENV = {
+    **os.environ,
+    "AWS_ACCESS_KEY_ID": "test",
+    "AWS_SECRET_ACCESS_KEY": "test",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_PAGER": "",
+}
+AWS_BIN = shutil.which("aws", path=str(Path(sys.executable).parent)) or "aws"
