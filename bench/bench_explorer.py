@@ -36,7 +36,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config as BotoConfig
-from harness import AWS_BIN, AWSCLI_ENV, ROOT, start_server, stop_server, timed, tree_rss_mib
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, USER_ENV, start_server, stop_server, timed, tree_rss_mib
 
 N_BUCKETS, N_QUEUES, N_FUNCTIONS = 20, 10, 10
 MANY_BUCKETS = 1_000
@@ -218,7 +218,7 @@ class Bench:
             stderr=subprocess.PIPE,
             text=True,
             cwd=ROOT,
-            env={**os.environ, "LSTUI_CONFIG": str(self.workdir / "no-config.toml")},
+            env={**USER_ENV, "LSTUI_CONFIG": str(self.workdir / "no-config.toml")},
         )
         assert process.stdout is not None
         filled: float | None = None
@@ -333,7 +333,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--heavy-rounds", type=int, default=5, help="rounds of the 1,000-bucket and big-bucket runs")
-    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "explorer.md")
+    parser.add_argument(
+        "--output", type=Path, help="default: bench/results/explorer.md, or explorer-start.md with --start-only"
+    )
     parser.add_argument("--start-only", action="store_true", help="only measure start → panes filled (about 2 min)")
     args = parser.parse_args()
     rounds: int = args.rounds
@@ -426,8 +428,9 @@ def main() -> None:
         lines.append(f"| {label} | {median} | {p90} | {stats['n']:.0f} |")
     lines += ["", *notes, f"The whole run took {(time.perf_counter() - bench_started) / 60:.1f} min."]
     text = "\n".join(lines) + "\n"
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
+    output = args.output or ROOT / "bench" / "results" / ("explorer-start.md" if args.start_only else "explorer.md")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
     print(text)
 
 

@@ -81,6 +81,9 @@ class BurstAccount:
     # Of `processed`: keys seen in the function's log lines (the rest left the queue
     # without reaching the DLQ, which an event source mapping does only on success).
     seen_in_logs: frozenset[str] = frozenset()
+    # Invocations of the function since the burst began (its REPORT log lines): a batch of
+    # messages is one invocation, a retried one is two.
+    invocations: int = 0
 
     @property
     def complete(self) -> bool:
@@ -95,6 +98,8 @@ class BurstAccount:
         inferred = len(self.processed - self.seen_in_logs)
         if inferred:
             line += f" ({len(self.seen_in_logs)} seen in the logs, {inferred} left the queue without reaching the DLQ)"
+        if self.invocations:
+            line += f"; the function ran {self.invocations} time{'s' if self.invocations != 1 else ''}"
         if self.missing:
             shown = ", ".join(self.missing[:5]) + (" …" if len(self.missing) > 5 else "")
             line += f"; not found anywhere: {len(self.missing)} ({shown})"
@@ -111,10 +116,12 @@ def account_burst(
     """Find every key of a burst: in the function's logs, the queue, or the DLQ."""
     keys = set(burst.keys)
     processed: set[str] = set()
+    invocations = 0
     if function:
         tail = LogTail(function_log_group(function), since=burst.started)
         for event in tail.poll(clients):
             processed.update(key for key in keys if key in event.message)
+            invocations += event.message.startswith("REPORT RequestId")
     in_dlq: set[str] = set()
     queued: set[str] = set()
     for name, found in ((dlq, in_dlq), (queue, queued)):
@@ -135,4 +142,6 @@ def account_burst(
         # The queue is drained: what is not in the DLQ was consumed successfully.
         processed |= keys - in_dlq
     missing = tuple(sorted(keys - processed - in_dlq - queued))
-    return BurstAccount(len(keys), frozenset(processed), frozenset(in_dlq), frozenset(queued), missing, seen)
+    return BurstAccount(
+        len(keys), frozenset(processed), frozenset(in_dlq), frozenset(queued), missing, seen, invocations
+    )

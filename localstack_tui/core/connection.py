@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -127,9 +128,25 @@ def resolve_connection(
     )
 
 
+# botocore imports these when they are installed (localstack-core brings both), yet lstui's
+# clients use neither: plain HTTP to LocalStack, the standard library's TLS elsewhere.
+UNUSED_ACCELERATORS = ("awscrt", "urllib3.contrib.pyopenssl")
+
+
+def skip_unused_accelerators() -> None:
+    """Tell botocore the AWS CRT and pyOpenSSL are absent: loading them is ~120 ms of every start.
+
+    Only before botocore has loaded them, so a process that already uses them keeps them.
+    """
+    if "botocore.compat" in sys.modules:
+        return
+    for name in UNUSED_ACCELERATORS:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type] # None = "not installed" to the import system
+
+
 @dataclass
 class AwsClients:
-    """boto3 clients for one connection, made once and shared (clients are thread-safe)."""
+    """botocore clients for one connection, made once and shared (clients are thread-safe)."""
 
     connection: Connection
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -143,13 +160,16 @@ class AwsClients:
             return self._clients[service]
 
     def _make(self, service: str) -> Any:
-        import boto3
+        skip_unused_accelerators()
+        # botocore's own session: boto3's would add s3transfer and multiprocessing (~80 ms of start-up)
+        # for upload helpers lstui does not use (its uploads are its own, with progress and cancel).
+        import botocore.session
         from botocore.config import Config as BotoConfig
 
         conn = self.connection
         if self._session is None:
             # One session for every client: its loader caches the service models.
-            self._session = boto3.session.Session(profile_name=conn.aws_profile, region_name=conn.region)
+            self._session = botocore.session.Session(profile=conn.aws_profile)
         session = self._session
         boto_config = BotoConfig(
             connect_timeout=3,
@@ -158,15 +178,16 @@ class AwsClients:
             # Bucket names as sub-domains of a local endpoint would need DNS.
             s3={"addressing_style": "path"},
         )
-        return session.client(
+        return session.create_client(
             service,
+            region_name=conn.region,
             endpoint_url=conn.endpoint_url,
             aws_access_key_id=conn.access_key_id,
             aws_secret_access_key=conn.secret_access_key,
             config=boto_config,
         )
 
-    def warm_up(self, services: tuple[str, ...] = ("s3", "sqs", "lambda", "logs")) -> None:
+    def warm_up(self, services: tuple[str, ...] = ("s3", "sqs", "lambda")) -> None:
         """Make the clients now (a few hundred ms of model loading), off the UI's critical path."""
         for service in services:
             self.client(service)

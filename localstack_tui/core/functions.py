@@ -7,6 +7,7 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,15 +184,20 @@ def check_deploy(spec: DeploySpec) -> str:
     return handler
 
 
-def deploy_function(clients: AwsClients, spec: DeploySpec) -> DeployResult:
+def deploy_function(
+    clients: AwsClients, spec: DeploySpec, progress: Callable[[str], None] | None = None
+) -> DeployResult:
     """Create the function from `spec.source`, or update its code and settings.
 
     Everything is checked before AWS is called. The code is only uploaded when
-    its SHA-256 differs from the function's CodeSha256.
+    its SHA-256 differs from the function's CodeSha256. `progress` hears each step.
     """
+    say = progress or _quiet
     started = time.monotonic()
     package, handler = validate_deploy(spec)
     clients.connection.check_write(f"deploy function {spec.name}")
+    count = len(package.files)
+    say(f"syntax-checked and zipped {count} file{'s' if count != 1 else ''} ({package.size} B)")
     lam = clients.lambda_
     endpoint = clients.connection.endpoint_url
     try:
@@ -199,6 +205,7 @@ def deploy_function(clients: AwsClients, spec: DeploySpec) -> DeployResult:
     except NotFoundError:
         current = None
     if current is None:
+        say(f"creating function {spec.name}")
         with aws_call(f"create function {spec.name}", endpoint):
             lam.create_function(
                 FunctionName=spec.name,
@@ -210,14 +217,19 @@ def deploy_function(clients: AwsClients, spec: DeploySpec) -> DeployResult:
                 Timeout=spec.timeout or 3,
                 Environment={"Variables": spec.environment or {}},
             )
+        say("waiting until it is Active")
         info = wait_until_ready(clients, spec.name)
         return DeployResult(info, True, True, True, package.size, time.monotonic() - started)
 
     code_updated = current.code_sha256 != package.code_sha256
     if code_updated:
+        say(f"uploading the new code of {spec.name}")
         with aws_call(f"update the code of {spec.name}", endpoint):
             lam.update_function_code(FunctionName=spec.name, ZipFile=package.data)
+        say("waiting until the update is Successful")
         wait_until_ready(clients, spec.name)
+    else:
+        say("the code is unchanged: not uploaded")
     changes: dict[str, Any] = {}
     if spec.handler is not None and spec.handler != current.handler:
         changes["Handler"] = spec.handler
@@ -232,10 +244,15 @@ def deploy_function(clients: AwsClients, spec: DeploySpec) -> DeployResult:
     if spec.environment is not None and spec.environment != current.environment:
         changes["Environment"] = {"Variables": spec.environment}
     if changes:
+        say(f"changing {', '.join(sorted(changes))}")
         with aws_call(f"update the configuration of {spec.name}", endpoint):
             lam.update_function_configuration(FunctionName=spec.name, **changes)
     info = wait_until_ready(clients, spec.name)
     return DeployResult(info, False, code_updated, bool(changes), package.size, time.monotonic() - started)
+
+
+def _quiet(_step: str) -> None:
+    pass
 
 
 def delete_function(clients: AwsClients, name_or_arn: str) -> None:

@@ -646,10 +646,16 @@ class PipelineSpec:
         MappingSettings(batch_size=self.batch_size).validate(fifo=False)
 
 
-def build_pipeline(clients: AwsClients, spec: PipelineSpec) -> WiringResult:
-    """Wire the seed's Part 2 in one go; on a failure half-way, undo what was made."""
+def build_pipeline(
+    clients: AwsClients, spec: PipelineSpec, progress: Callable[[str], None] | None = None
+) -> WiringResult:
+    """Wire the seed's Part 2 in one go; on a failure half-way, undo what was made.
+
+    `progress` hears each step as it starts.
+    """
     clients.connection.check_write("build an S3 → SQS → Lambda pipeline")
     spec.validate()
+    say = progress or (lambda _step: None)
     from localstack_tui.core.s3 import create_bucket
 
     bucket = bucket_name(spec.bucket)
@@ -661,6 +667,7 @@ def build_pipeline(clients: AwsClients, spec: PipelineSpec) -> WiringResult:
         try:
             _check_bucket(clients, bucket)
         except NotFoundError:
+            say(f"creating bucket {bucket}")
             create_bucket(clients, bucket)
             done.append(DeleteBucketStep(bucket))
             changes.append(f"created bucket {bucket}")
@@ -669,6 +676,7 @@ def build_pipeline(clients: AwsClients, spec: PipelineSpec) -> WiringResult:
         except NotFoundError:
             # AWS advises a visibility timeout of six times the function's timeout.
             visibility = max(30, 6 * info.timeout)
+            say(f"creating queue {spec.queue}")
             queue = create_queue(clients, spec.queue, {"VisibilityTimeout": str(visibility)})
             done.append(DeleteQueueStep(queue.url))
             changes.append(f"created queue {queue.name} (visibility timeout {visibility} s)")
@@ -676,12 +684,15 @@ def build_pipeline(clients: AwsClients, spec: PipelineSpec) -> WiringResult:
             batch_size=spec.batch_size, report_batch_item_failures=spec.report_batch_item_failures
         )
         # One link at a time, so a failure undoes exactly the links made before it.
+        say(f"giving {queue.name} the dead-letter queue {spec.dlq}")
         result = wire_dlq(clients, queue.url, spec.dlq, spec.max_receive_count)
         done.extend(result.undo_steps)
         changes.extend(result.changes)
+        say(f"wiring {bucket} → {queue.name}")
         result = wire_s3_to_sqs(clients, bucket, queue.url, spec.events, spec.prefix, spec.suffix)
         done.extend(result.undo_steps)
         changes.extend(result.changes)
+        say(f"wiring {queue.name} → {info.name}")
         result = wire_sqs_to_lambda(clients, queue.url, info.name, settings)
         done.extend(result.undo_steps)
         changes.extend(result.changes)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 from textual.css.query import NoMatches
-from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Select, Static
 
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import NotFoundError
@@ -247,7 +247,8 @@ async def test_wizards_are_in_the_palette_by_name(world: World) -> None:
 
 async def test_upload_wizard_cancel_half_way_leaves_no_part_behind(world: World, aws: Any, tmp_path: Path) -> None:
     big = tmp_path / "big.bin"
-    big.write_bytes(b"\0" * (64 * 1024 * 1024))
+    with big.open("wb") as file:  # sparse: big enough that the cancel always lands half-way
+        file.truncate(512 * 1024 * 1024)
     async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
         wizard = await open_wizard(pilot, world, "u", UploadWizard)
         wizard.query_one("#paths", Input).value = str(big)
@@ -291,3 +292,80 @@ async def test_deploy_wizard_update_is_undone_to_the_previous_code(
         await pilot.press("ctrl+z")
         await wait_for(pilot, lambda: "restored" in plan_text(wizard), timeout=30, what="the undo")
     assert invoke_function(clients, name).payload == '"old"'
+
+
+async def test_deploy_wizard_reports_its_steps_then_offers_to_watch_the_source(
+    world: World, clients: AwsClients, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from localstack_tui.core.devloop import bound_source
+    from localstack_tui.core.functions import invoke_function
+    from localstack_tui.ui.widgets.function_detail import FunctionDetail
+
+    monkeypatch.setenv("LSTUI_STATE_DIR", str(tmp_path / "state"))
+    source = tmp_path / "lambda_function.py"
+    source.write_text("def lambda_handler(event, context):\n    return {'version': 1}\n")
+    name = f"wiz-watch-{uuid.uuid4().hex[:6]}"
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        wizard = await open_wizard(pilot, world, "d", DeployWizard)
+        main = pilot.app.screen_stack[-2]
+        wizard.query_one("#source", Input).value = str(source)
+        await type_into(pilot, "name", name)
+        await wait_for(pilot, lambda: f"create function {name}" in plan_text(wizard), what="the plan")
+        await apply(pilot, wizard)
+        assert wizard.steps[0].startswith("syntax-checked and zipped 1 file")
+        assert f"creating function {name}" in wizard.steps and "waiting until it is Active" in wizard.steps
+        offered = [button.label.plain for button in wizard.query(".wizard-next-step").results(Button)]
+        assert offered == ["Invoke it now", "Watch the source: redeploy on save"]
+        assert pilot.app.focused is not None and pilot.app.focused.name == "invoke"
+        await pilot.press("tab", "enter")  # the second offer, from the keyboard
+        await wait_for(pilot, lambda: pilot.app.screen is main, what="the wizard closed")
+        detail = main.query_one(FunctionDetail)
+        await wait_for(pilot, lambda: name in detail.loops, what="watching")
+        assert bound_source(world.endpoint, name) == str(source.resolve())
+        await wait_for(pilot, lambda: detail.name_shown == name, timeout=30, what="the new function shown")
+        await wait_for(
+            pilot, lambda: any(e.kind == "unchanged" for e in detail.history.get(name, [])), what="the first check"
+        )
+        source.write_text("def lambda_handler(event, context):\n    return {'version': 2}\n")
+        await wait_for(
+            pilot, lambda: invoke_function(clients, name).payload == '{"version": 2}', timeout=20, what="redeployed"
+        )
+
+
+async def test_deploy_wizard_offers_to_invoke_the_new_function(
+    world: World, clients: AwsClients, tmp_path: Path
+) -> None:
+    source = tmp_path / "lambda_function.py"
+    source.write_text(HANDLER)
+    name = f"wiz-inv-{uuid.uuid4().hex[:6]}"
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        wizard = await open_wizard(pilot, world, "d", DeployWizard)
+        wizard.query_one("#source", Input).value = str(source)
+        await type_into(pilot, "name", name)
+        await wait_for(pilot, lambda: f"create function {name}" in plan_text(wizard), what="the plan")
+        await apply(pilot, wizard)
+        await wait_for(pilot, lambda: getattr(pilot.app.focused, "name", None) == "invoke", what="the offer")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, InvokeWizard), what="the invoke wizard")
+        invoke = pilot.app.screen
+        assert invoke.query_one("#function", Input).value == name
+
+
+async def test_wire_wizard_offers_a_dlq_only_to_a_queue_without_one(world: World) -> None:
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        app = pilot.app
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="main")
+        await wait_for(pilot, lambda: world.queue in choices_of(app.screen).redrives, timeout=30, what="the queues")
+        dlq_name, receives = choices_of(app.screen).redrives[world.queue]
+        wizard = await open_wizard(pilot, world, "w", WireWizard)
+        wizard.query_one("#link", RadioSet).query(RadioButton)[2].value = True
+        await pilot.pause()
+        await type_into(pilot, "queue", world.queue)
+        offer, has = wizard.query_one("#make-dlq", Checkbox), wizard.query_one("#has-dlq")
+        assert not offer.display and has.display
+        assert f"already sends failures to {dlq_name} after {receives} receives" in str(has.render())
+        await type_into(pilot, "function", world.consumer)
+        await wait_for(pilot, lambda: "create an event source mapping" in plan_text(wizard), what="the plan")
+        assert "dead-letter" not in plan_text(wizard)
+        await type_into(pilot, "queue", world.dlq)  # a queue with no DLQ of its own
+        assert offer.display and not has.display

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,12 +22,9 @@ from localstack_tui.ui.widgets.log_pane import LogPane
 from localstack_tui.ui.widgets.queue_detail import QueueDetail
 from localstack_tui.ui.widgets.resource_list import ResourceList
 from localstack_tui.ui.widgets.status_bar import StatusBar
-from localstack_tui.ui.wizards.base import Choices, Wizard
-from localstack_tui.ui.wizards.deploy import DeployWizard
-from localstack_tui.ui.wizards.invoke import InvokeWizard
-from localstack_tui.ui.wizards.pipeline import PipelineWizard
-from localstack_tui.ui.wizards.upload import UploadWizard
-from localstack_tui.ui.wizards.wire import WireWizard
+
+if TYPE_CHECKING:  # the wizards are imported when one is opened: not on the start-up path
+    from localstack_tui.ui.wizards.base import Choices, Wizard
 
 WELCOME = """[b]Welcome to lstui[/b]
 
@@ -37,6 +34,7 @@ arrows move in a list, [b]Enter[/b] opens). [b]/[/b] filters a list, [b]r[/b] re
 
 
 class MainScreen(Screen[None]):
+    AUTO_FOCUS = "#buckets DataTable"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="main.refresh"),
         Binding("d", "wizard('deploy')", "Deploy", id="wizard.deploy"),
@@ -73,9 +71,6 @@ class MainScreen(Screen[None]):
 
     def _bucket_names(self) -> list[str]:
         return [bucket.name for bucket in self.query_one(BucketList).items]
-
-    def on_mount(self) -> None:
-        self.query_one("#buckets DataTable").focus()
 
     @on(ResourceList.Selected)
     def _on_selected(self, message: ResourceList.Selected) -> None:
@@ -136,14 +131,31 @@ class MainScreen(Screen[None]):
         pane = self.query_one(panes[kind])
         return pane.select_key(key)
 
+    def reveal(self, kind: str, key: str) -> None:
+        """Select a resource, now or once a refresh lists it (what a wizard just made)."""
+        panes: dict[str, type[ResourceList[Any]]] = {"bucket": BucketList, "queue": QueueList, "function": FunctionList}
+        self.query_one(panes[kind]).reveal(key)
+
+    def watch_function(self, name: str, source: str) -> None:
+        """Start the dev loop for a function and show it."""
+        self.query_one(FunctionDetail).start_watching(name, source)
+        self.reveal("function", name)
+
     def choices(self) -> Choices:
         """What the wizards offer to pick from: the lists as they are now."""
+        from localstack_tui.ui.wizards.base import Choices
+
         queues = self.query_one(QueueList).items
         return Choices(
             buckets=tuple(bucket.name for bucket in self.query_one(BucketList).items),
             queues=tuple(queue.name for queue in queues),
             functions=tuple(function.name for function in self.query_one(FunctionList).items),
             dlqs=tuple(queue.name for queue in queues if queue.is_dlq),
+            redrives={
+                queue.name: (queue.redrive_policy.dlq_name, queue.redrive_policy.max_receive_count)
+                for queue in queues
+                if queue.redrive_policy
+            },
         )
 
     def _selected(self) -> tuple[str, str, str]:
@@ -157,6 +169,12 @@ class MainScreen(Screen[None]):
 
     def action_wizard(self, kind: str) -> None:
         """Open a wizard, with the selected resource filled in."""
+        from localstack_tui.ui.wizards.deploy import DeployWizard
+        from localstack_tui.ui.wizards.invoke import InvokeWizard
+        from localstack_tui.ui.wizards.pipeline import PipelineWizard
+        from localstack_tui.ui.wizards.upload import UploadWizard
+        from localstack_tui.ui.wizards.wire import WireWizard
+
         bucket, queue, function = self._selected()
         choices = self.choices()
         wizard: Wizard

@@ -203,6 +203,12 @@ class FunctionDetail(Vertical):
 
         self.app.push_screen(SourcePrompt(name, bound_source(endpoint, name) or ""), chosen)
 
+    def start_watching(self, name: str, source: str) -> None:
+        """Watch `source` and redeploy `name` on each change (the deploy wizard's offer)."""
+        bind_source(self._clients().connection.endpoint_url, name, source)
+        if name not in self.loops:
+            self._start_loop(name, source)
+
     def _start_loop(self, name: str, source: str) -> None:
         clients = self._clients()
 

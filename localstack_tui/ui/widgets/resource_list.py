@@ -71,6 +71,7 @@ class ResourceList[T](Vertical):
         self._shown: list[T] = []
         self._filter = ""
         self._selected_key: str | None = None
+        self._reveal_key: str | None = None
         self.border_title = self.title
 
     # -- to be given by subclasses ------------------------------------------------------------
@@ -153,6 +154,8 @@ class ResourceList[T](Vertical):
             text = f"{shown} of {count} {self.kind}s match “{self._filter}”"
         status.update(text)
         status.remove_class("-error")
+        if self._reveal_key is not None and self.select_key(self._reveal_key):
+            self._reveal_key = None
         self._rearm()
 
     @on(Failed)
@@ -202,6 +205,14 @@ class ResourceList[T](Vertical):
                 self.post_message(self.Selected(self, item, opened=True))
                 return True
         return False
+
+    def reveal(self, key: str) -> None:
+        """Select a resource now, or as soon as a refresh lists it (one a wizard just made)."""
+        if self.select_key(key):
+            self._reveal_key = None
+            return
+        self._reveal_key = key
+        self.poll()
 
     @on(DataTable.RowHighlighted)
     def _on_highlight(self, event: DataTable.RowHighlighted) -> None:

@@ -35,6 +35,8 @@ class Choices:
     queues: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
     dlqs: tuple[str, ...] = ()
+    # queue → (its dead-letter queue, max receive count), for the queues that have one
+    redrives: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,13 @@ class Wizard(ModalScreen[None]):
     title_text: ClassVar[str] = "Wizard"
     apply_label: ClassVar[str] = "Apply"
 
+    class Step(Message):
+        """A step of `perform` has started (posted from the worker thread)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     class Finished(Message):
         def __init__(self, outcome: Outcome | None, error: str | None, undone: list[str] | None = None) -> None:
             super().__init__()
@@ -94,6 +103,7 @@ class Wizard(ModalScreen[None]):
         self.choices = choices or Choices()
         self.outcome: Outcome | None = None
         self.running = False
+        self.steps: list[str] = []
 
     # -- to be given by subclasses ---------------------------------------------------------------
     def form(self) -> ComposeResult:
@@ -147,12 +157,14 @@ class Wizard(ModalScreen[None]):
                 yield from self.form()
             yield Label("What will happen", classes="section-title")
             yield Static("", id="wizard-plan")
+            yield Horizontal(classes="buttons", id="wizard-next")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.apply_label} (ctrl+s)", variant="primary", id="wizard-apply")
                 yield Button("Undo (ctrl+z)", id="wizard-undo", disabled=True)
                 yield Button("Cancel (esc)", id="wizard-cancel")
 
     def on_mount(self) -> None:
+        self.query_one("#wizard-next").display = False
         self.refresh_plan()
         first = self.query(Input).first() if self.query(Input) else None
         if first is not None:
@@ -210,9 +222,23 @@ class Wizard(ModalScreen[None]):
             self.notify("Some fields are not right yet; nothing was changed.", severity="warning")
             return
         self.running = True
+        self.steps = []
         self.query_one("#wizard-apply", Button).disabled = True
         self.query_one("#wizard-plan", Static).update(Text("Working…", style="bold"))
         self._perform(self.prepare())
+
+    def step(self, text: str) -> None:
+        """Report a step of `perform` (thread-safe): the plan area lists the steps as they go."""
+        self.post_message(self.Step(text))
+
+    @on(Step)
+    def _on_step(self, message: Step) -> None:
+        if not self.running:
+            return
+        self.steps.append(message.text)
+        lines = [Text(f"✓ {text}", style="green") for text in self.steps[:-1]]
+        lines.append(Text(f"… {self.steps[-1]}", style="bold"))
+        self.query_one("#wizard-plan", Static).update(Text("\n").join(lines))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="wizard")
     def _perform(self, prepared: Any) -> None:
@@ -248,6 +274,35 @@ class Wizard(ModalScreen[None]):
         apply.disabled = False
         undo.disabled = message.outcome.undo is None
         self.after_success(message.outcome)
+        self._offer_next_steps(message.outcome)
+
+    # -- what to do next -----------------------------------------------------------------------
+    def next_steps(self, outcome: Outcome) -> list[tuple[str, str]]:
+        """(step, button label) offered once the wizard succeeded; `take_next_step` does them."""
+        return []
+
+    def take_next_step(self, step: str) -> None:
+        raise NotImplementedError
+
+    def _offer_next_steps(self, outcome: Outcome) -> None:
+        steps = self.next_steps(outcome)
+        if not steps:
+            return
+        row = self.query_one("#wizard-next", Horizontal)
+        row.display = True
+        buttons = [Button(label, name=step, classes="wizard-next-step") for step, label in steps]
+        row.mount_all(buttons)
+        self.call_after_refresh(buttons[0].focus)
+
+    @on(Button.Pressed, ".wizard-next-step")
+    def _next_step_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.name and not self.running:
+            self.take_next_step(event.button.name)
+
+    def main_screen(self) -> Any:
+        """The screen the wizard was opened over (the main screen), or None."""
+        return self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
 
     def after_success(self, outcome: Outcome) -> None:
         """A hook: refresh the lists behind the wizard."""

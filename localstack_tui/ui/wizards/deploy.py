@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -162,8 +163,8 @@ class DeployWizard(Wizard):
                 snapshot = snapshot_function(clients, spec.name)
             except LstuiError as exc:
                 note = f"no undo: {exc}"
-        result = deploy_function(clients, spec)
-        lines = [result.summary(), "invoke it with the Invoke function wizard (i on the function)"]
+        result = deploy_function(clients, spec, progress=self.step)
+        lines = [result.summary()]
         if note:
             lines.append(note)
         undo = None
@@ -181,4 +182,23 @@ class DeployWizard(Wizard):
                 return restore_function(c, kept)
 
             undo = undo_update
-        return Outcome(tuple(lines), undo)
+        return Outcome(tuple(lines), undo, extra={"name": spec.name, "source": str(spec.source.resolve())})
+
+    def next_steps(self, outcome: Outcome) -> list[tuple[str, str]]:
+        return [("invoke", "Invoke it now"), ("watch", "Watch the source: redeploy on save")]
+
+    def take_next_step(self, step: str) -> None:
+        assert self.outcome is not None
+        name, source = self.outcome.extra["name"], self.outcome.extra["source"]
+        main = self.main_screen()
+        self.dismiss(None)
+        if step == "watch" and main is not None and hasattr(main, "watch_function"):
+            main.watch_function(name, source)
+            self.app.notify(f"Watching {source}: each save redeploys {name}.")
+        elif step == "invoke":
+            from localstack_tui.ui.wizards.invoke import InvokeWizard
+
+            if main is not None and hasattr(main, "reveal"):
+                main.reveal("function", name)
+            functions = tuple(sorted({*self.choices.functions, name}))
+            self.app.push_screen(InvokeWizard(self.clients, replace(self.choices, functions=functions), function=name))

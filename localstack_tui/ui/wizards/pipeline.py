@@ -97,7 +97,7 @@ class PipelineWizard(Wizard):
         return self.spec()
 
     def perform(self, clients: AwsClients, prepared: wiring.PipelineSpec) -> Outcome:
-        result = wiring.build_pipeline(clients, prepared)
+        result = wiring.build_pipeline(clients, prepared, progress=self.step)
         outcome = wired_outcome([result])
         flow = (
             f"{prepared.bucket} → {prepared.queue} → {prepared.function}   "

@@ -107,7 +107,8 @@ class WireWizard(Wizard):
         yield from self.field("Batching window (s)", Input("0", id="window"))
         yield from self.field("Maximum concurrency", Input("", placeholder="none", id="concurrency"))
         yield Checkbox("report batch item failures", id="report")
-        yield Checkbox("create a dead-letter queue", id="make-dlq")
+        yield Label("", id="has-dlq", classes="wizard-label")
+        yield Checkbox("give the queue a dead-letter queue (failed messages are kept, not lost)", id="make-dlq")
         yield from self.field("Dead-letter queue", Input("", id="dlq", suggester=names_suggester(c.dlqs or c.queues)))
         yield from self.field("Max receive count", Input("3", id="receives"))
 
@@ -122,6 +123,7 @@ class WireWizard(Wizard):
 
     @on(RadioSet.Changed)
     @on(Checkbox.Changed, "#make-dlq")
+    @on(Input.Changed, "#queue")
     def _layout(self) -> None:
         link = self.link
         s3 = link.startswith("s3-")
@@ -134,8 +136,15 @@ class WireWizard(Wizard):
         for field_id in ("batch", "window", "concurrency"):
             self.show_field(field_id, link == "sqs-lambda")
         self.query_one("#report").display = link == "sqs-lambda"
-        self.query_one("#make-dlq").display = link == "sqs-lambda"
-        dlq = link == "sqs-lambda" and self.query_one("#make-dlq", Checkbox).value
+        # The DLQ is offered only for a queue that has none; one that has is shown as it is.
+        existing = self.choices.redrives.get(self.value("queue")) if link == "sqs-lambda" else None
+        has_dlq = self.query_one("#has-dlq", Label)
+        has_dlq.display = existing is not None
+        if existing is not None:
+            dlq_name, receives = existing
+            has_dlq.update(f"✓ {self.value('queue')} already sends failures to {dlq_name} after {receives} receives")
+        self.query_one("#make-dlq").display = link == "sqs-lambda" and existing is None
+        dlq = link == "sqs-lambda" and existing is None and self.query_one("#make-dlq", Checkbox).value
         self.show_field("dlq", dlq)
         self.show_field("receives", dlq)
         if dlq and not self.value("dlq") and self.value("queue"):
@@ -218,7 +227,7 @@ class WireWizard(Wizard):
                     wiring.MappingSettings(batch, window, concurrency).validate(fifo=False)
                 except LstuiError as exc:
                     errors["window"] = str(exc)
-            if self.query_one("#make-dlq", Checkbox).value:
+            if self.value("queue") not in self.choices.redrives and self.query_one("#make-dlq", Checkbox).value:
                 try:
                     validate_queue_name(self.value("dlq"))
                 except LstuiError as exc:
@@ -279,7 +288,11 @@ class WireWizard(Wizard):
 
     def prepare(self) -> WireRequest:
         concurrency = self.value("concurrency")
-        dlq_wanted = self.link == "sqs-lambda" and self.query_one("#make-dlq", Checkbox).value
+        dlq_wanted = (
+            self.link == "sqs-lambda"
+            and self.value("queue") not in self.choices.redrives
+            and self.query_one("#make-dlq", Checkbox).value
+        )
         return WireRequest(
             link=self.link,
             bucket=self.value("bucket"),
@@ -315,8 +328,10 @@ class WireWizard(Wizard):
             )
         else:
             if request.dlq:
+                self.step(f"giving {request.queue} the dead-letter queue {request.dlq}")
                 results.append(wiring.wire_dlq(clients, request.queue, request.dlq, request.max_receive_count))
             try:
+                self.step(f"mapping {request.queue} → {request.function}")
                 results.append(wiring.wire_sqs_to_lambda(clients, request.queue, request.function, request.settings))
             except LstuiError as exc:
                 for result in reversed(results):  # nothing half-made
