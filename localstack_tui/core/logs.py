@@ -262,6 +262,40 @@ class LogTail:
                 params["nextToken"] = token
 
 
+LAMBDA_PREFIX = "/aws/lambda/"
+
+
+class PrefixTail:
+    """The new events of every log group under a prefix (every Lambda function), poll after poll.
+
+    Groups are looked for again every `rescan`, so a function created while following
+    is followed from its first line; each group has its own LogTail (nothing twice,
+    nothing skipped), and each poll's events come back oldest first, with their group.
+    """
+
+    def __init__(
+        self, prefix: str = LAMBDA_PREFIX, *, since: datetime | None = None, rescan: timedelta = timedelta(seconds=3)
+    ) -> None:
+        self.prefix = prefix
+        self.since = since
+        self.rescan = rescan
+        self.tails: dict[str, LogTail] = {}
+        self._scanned: float | None = None
+
+    def poll(self, clients: AwsClients) -> list[tuple[str, LogEvent]]:
+        now = time.monotonic()
+        if self._scanned is None or now - self._scanned >= self.rescan.total_seconds():
+            self._scanned = now
+            for group in list_log_groups(clients, self.prefix):
+                if group.name not in self.tails:
+                    self.tails[group.name] = LogTail(group.name, since=self.since)
+        found: list[tuple[str, LogEvent]] = []
+        for name, tail in list(self.tails.items()):
+            found.extend((name, event) for event in tail.poll(clients))
+        found.sort(key=lambda pair: pair[1].timestamp)  # stable: each group keeps its order
+        return found
+
+
 def next_interval(
     current: float, got_events: bool, fastest: float = FASTEST_INTERVAL, slowest: float = SLOWEST_INTERVAL
 ) -> float:

@@ -166,8 +166,7 @@ async def test_function_detail_masks_env_and_shows_triggers_and_logs(world: Worl
         assert "python3.9" in summary and "lambda_function.lambda_handler" in summary
         log = main.query_one(LogPane)
         await wait_for(pilot, lambda: log.function == world.function, what="the log pane following")
-        lines = log.query_one("#log-lines")
-        await wait_for(pilot, lambda: any("handled" in line.text for line in lines.lines), what="log lines")
+        await wait_for(pilot, lambda: any("handled" in line for line in log.view.lines_text()), what="log lines")
 
 
 async def test_filter_and_keyboard_navigation(world: World) -> None:

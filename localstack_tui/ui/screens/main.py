@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.functions import FunctionInfo
@@ -17,6 +17,7 @@ from localstack_tui.core.s3 import Bucket
 from localstack_tui.core.sqs import Queue
 from localstack_tui.ui.widgets.bucket_detail import BucketDetail
 from localstack_tui.ui.widgets.function_detail import FunctionDetail
+from localstack_tui.ui.widgets.key_footer import KeyFooter
 from localstack_tui.ui.widgets.lists import BucketList, FunctionList, QueueList
 from localstack_tui.ui.widgets.log_pane import LogPane
 from localstack_tui.ui.widgets.queue_detail import QueueDetail
@@ -67,7 +68,7 @@ class MainScreen(Screen[None]):
                     yield QueueDetail(self._get_clients, id="queue-detail", classes="pane")
                     yield FunctionDetail(self._get_clients, self._bucket_names, id="function-detail", classes="pane")
                 yield LogPane(self._get_clients, id="log-pane", classes="pane")
-        yield Footer()
+        yield KeyFooter()
 
     def _bucket_names(self) -> list[str]:
         return [bucket.name for bucket in self.query_one(BucketList).items]

@@ -1,117 +1,156 @@
-"""The log pane: the newest CloudWatch lines of the selected function, following as they come.
+"""The log pane: the CloudWatch lines of the selected function, or of every function, as they come.
 
-Lines are kept in a bounded ring (the newest RING_LINES); the view shows those
-that match the filter, can pause (lines keep arriving into the ring) and hide
-timestamps.
+Lines go into a ring of the newest 100,000 (LogView draws only the rows on screen);
+the pane filters them (text or CloudWatch pattern), searches them, pauses (lines go
+on arriving into the ring), hides timestamps, and marks the lines of one request
+with one colour.
 """
 
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, RichLog
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError
-from localstack_tui.core.log_filter import MATCH_ALL, LogPattern, compile_pattern
-from localstack_tui.core.logs import FASTEST_INTERVAL, LogEvent, LogTail, function_log_group, next_interval
+from localstack_tui.core.log_filter import LogPattern, compile_pattern
+from localstack_tui.core.logs import (
+    FASTEST_INTERVAL,
+    LAMBDA_PREFIX,
+    SLOWEST_INTERVAL,
+    LogEvent,
+    LogTail,
+    PrefixTail,
+    function_log_group,
+    next_interval,
+)
+from localstack_tui.ui.widgets.log_view import RING_LINES, LogView
 
-RING_LINES = 100_000
-SHOWN_LINES = 5_000
 BACKLOG = timedelta(minutes=10)
+ALL = "*"  # following every function
+# Following every function polls one group per function: gentler than following one.
+ALL_FASTEST, ALL_SLOWEST = 0.5, 1.0
 
-
-def styled(event: LogEvent, timestamps: bool = True) -> Text:
-    stamp = Text(event.timestamp.strftime("%H:%M:%S.%f")[:-3] + "  ", style="dim") if timestamps else Text("")
-    if event.kind in ("start", "end", "report"):
-        return stamp + Text(event.message, style="dim")
-    if event.kind == "error":
-        return stamp + Text(event.message, style="bold red")
-    return stamp + Text(event.message)
+__all__ = ["RING_LINES", "LogPane"]
 
 
 class LogPane(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "clear", "Clear", id="logs.clear"),
         Binding("f", "filter", "Filter", id="logs.filter"),
+        Binding("slash", "search", "Search", id="logs.search"),
+        Binding("n", "find(True)", "Next match", show=False, id="logs.next"),
+        Binding("N", "find(False)", "Previous match", show=False, id="logs.previous"),
+        Binding("a", "toggle_all", "All functions", id="logs.all"),
         Binding("P", "toggle_pause", "Pause/resume", id="logs.pause"),
         Binding("t", "toggle_timestamps", "Timestamps", id="logs.timestamps"),
         Binding("G", "newest", "Newest", id="logs.newest"),
     ]
 
     class Lines(Message):
-        def __init__(self, function: str, events: list[LogEvent], error: str | None = None) -> None:
+        def __init__(self, source: str, batches: list[tuple[str, LogEvent]], error: str | None = None) -> None:
             super().__init__()
-            self.function, self.events, self.error = function, events, error
+            self.source, self.batches, self.error = source, batches, error
 
     def __init__(self, clients: Callable[[], AwsClients], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._clients = clients
-        self.function: str | None = None
-        self.ring: deque[LogEvent] = deque(maxlen=RING_LINES)
-        self.pattern: LogPattern = MATCH_ALL
+        self.function: str | None = None  # the function the main screen selected
+        self.source: str | None = None  # what is followed: a function's name, or ALL
         self.paused = False
-        self.timestamps = True
         self.problem = ""
         self.border_title = "Logs"
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder='filter: text, "a phrase", -exclude, ?any, { $.level = "ERROR" }', id="log-filter")
-        log = RichLog(max_lines=SHOWN_LINES, wrap=False, markup=False, id="log-lines", auto_scroll=True)
-        log.write(Text("Select a function to follow its logs.", style="dim"))
-        yield log
+        yield Input(placeholder="search: text (n next, N previous)", id="log-search")
+        yield LogView(id="log-lines")
 
     def on_mount(self) -> None:
         self.query_one("#log-filter").display = False
+        self.query_one("#log-search").display = False
+        self.view.clear("Select a function to follow its logs (a: every function's).")
+
+    @property
+    def view(self) -> LogView:
+        return self.query_one(LogView)
+
+    @property
+    def pattern(self) -> LogPattern:
+        return self.view.pattern
+
+    @property
+    def timestamps(self) -> bool:
+        return self.view.timestamps
+
+    @property
+    def following_all(self) -> bool:
+        return self.source == ALL
 
     def _title(self) -> None:
-        if self.function is None:
+        if self.source is None:
             self.border_title = "Logs"
             return
         state = "paused" if self.paused else "following"
-        parts = [f"Logs · {function_log_group(self.function)} · {state}"]
+        what = f"every function ({LAMBDA_PREFIX}*)" if self.following_all else function_log_group(self.source)
+        parts = [f"Logs · {what} · {state}"]
         if self.pattern.text:
             parts.append(f"filter {self.pattern.text!r}")
+        search = self.query_one("#log-search", Input).value
+        if search:
+            parts.append(f"search {search!r}")
         if self.problem:
             parts.append(self.problem)
         self.border_title = " · ".join(parts)
 
     def follow(self, function: str) -> None:
-        """Follow another function's log group (the last ten minutes first)."""
-        if function == self.function:
-            return
+        """The selected function changed: follow its log group (the last ten minutes first)."""
         self.function = function
-        self.ring.clear()
+        if not self.following_all:
+            self._start(function)
+
+    def _start(self, source: str) -> None:
+        if source == self.source:
+            return
+        self.source = source
         self.problem = ""
-        self.query_one(RichLog).clear()
+        self.view.functions = source == ALL
+        self.view.clear("No log lines yet.")
         self._title()
-        self._follow(function)
+        self._follow(source)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="log-follow")
-    def _follow(self, function: str) -> None:
+    def _follow(self, source: str) -> None:
         worker = get_current_worker()
-        tail = LogTail(function_log_group(function), since=datetime.now(UTC) - BACKLOG)
-        interval = FASTEST_INTERVAL
+        since = datetime.now(UTC) - BACKLOG
+        every = PrefixTail(LAMBDA_PREFIX, since=since) if source == ALL else None
+        one = LogTail(function_log_group(source), since=since) if source != ALL else None
+        fastest, slowest = (ALL_FASTEST, ALL_SLOWEST) if every else (FASTEST_INTERVAL, SLOWEST_INTERVAL)
+        interval = fastest
         while not worker.is_cancelled:
+            error = None
+            batches: list[tuple[str, LogEvent]] = []
             try:
-                events = tail.poll(self._clients())
+                if every is not None:
+                    found = every.poll(self._clients())
+                    batches = [(group.removeprefix(LAMBDA_PREFIX), event) for group, event in found]
+                elif one is not None:
+                    batches = [(source, event) for event in one.poll(self._clients())]
             except LstuiError as exc:
-                self.post_message(self.Lines(function, [], str(exc)))
-                events = []
-            if events and not worker.is_cancelled:
-                self.post_message(self.Lines(function, events))
-            interval = next_interval(interval, bool(events))
+                error = str(exc)
+            if (batches or error) and not worker.is_cancelled:
+                self.post_message(self.Lines(source, batches, error))
+            interval = next_interval(interval, bool(batches), fastest, slowest)
             deadline = time.monotonic() + interval
             while time.monotonic() < deadline and not worker.is_cancelled:
                 time.sleep(0.05)
@@ -119,30 +158,40 @@ class LogPane(Vertical):
     @on(Lines)
     def _on_lines(self, message: Lines) -> None:
         message.stop()
-        if message.function != self.function:
+        if message.source != self.source:
             return
-        self.problem = message.error or ""
-        self._title()
-        self.ring.extend(message.events)
-        if self.paused:
-            return
-        log = self.query_one(RichLog)
-        for event in message.events:
-            if self.pattern.matches(event.message):
-                log.write(styled(event, self.timestamps))
-
-    def _rerender(self) -> None:
-        """Show the ring again through the current filter and settings."""
-        log = self.query_one(RichLog)
-        log.clear()
-        shown = [event for event in self.ring if self.pattern.matches(event.message)][-SHOWN_LINES:]
-        for event in shown:
-            log.write(styled(event, self.timestamps))
+        if self.problem != (message.error or ""):
+            self.problem = message.error or ""
+            self._title()
+        view = self.view
+        run: list[LogEvent] = []
+        function = ""
+        for name, event in message.batches:  # consecutive lines of one function in one add()
+            if name != function and run:
+                view.add(function, run)
+                run = []
+            function = name
+            run.append(event)
+        if run:
+            view.add(function, run)
 
     # -- actions --------------------------------------------------------------------------------
     def action_clear(self) -> None:
-        self.ring.clear()
-        self.query_one(RichLog).clear()
+        self.view.clear()
+
+    def action_toggle_all(self) -> None:
+        """Follow every function's log group, or back to the selected function's."""
+        if self.following_all:
+            if self.function is not None:
+                self._start(self.function)
+            else:
+                self.source = None
+                self.view.functions = False
+                self.view.clear("Select a function to follow its logs (a: every function's).")
+                self.workers.cancel_group(self, "log-follow")
+                self._title()
+        else:
+            self._start(ALL)
 
     def action_filter(self) -> None:
         box = self.query_one("#log-filter", Input)
@@ -153,31 +202,56 @@ class LogPane(Vertical):
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
         try:
-            self.pattern = compile_pattern(event.value)
+            pattern = compile_pattern(event.value)
         except LstuiError as exc:
             self.problem = str(exc)
             self._title()
             return
         self.problem = ""
+        self.view.pattern = pattern
         self._title()
-        self._rerender()
+        self.view.rebuild()
 
     @on(Input.Submitted, "#log-filter")
-    def _filter_done(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#log-search")
+    def _box_done(self, event: Input.Submitted) -> None:
         event.stop()
         if not event.value.strip():
             event.input.display = False
-        self.query_one(RichLog).focus()
+        if event.input.id == "log-search" and event.value:
+            self.action_find(True)
+        self.view.focus()
+
+    def action_search(self) -> None:
+        box = self.query_one("#log-search", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#log-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.view.set_search(event.value.strip())
+        self._title()
+
+    def action_find(self, forward: bool) -> None:
+        view = self.view
+        if view.search is None:
+            self.action_search()
+            return
+        if not view.find(forward):
+            self.notify(f"No line matches {view.search.pattern!r}.", severity="warning", timeout=3)
 
     def action_toggle_pause(self) -> None:
-        self.paused = not self.paused
+        view = self.view
+        self.paused = view.frozen = not self.paused
         self._title()
         if not self.paused:
-            self._rerender()
+            view.rebuild()
 
     def action_toggle_timestamps(self) -> None:
-        self.timestamps = not self.timestamps
-        self._rerender()
+        view = self.view
+        view.timestamps = not view.timestamps
+        view.rebuild()
 
     def action_newest(self) -> None:
-        self.query_one(RichLog).scroll_end(animate=False)
+        self.view.action_scroll_end()
