@@ -62,9 +62,11 @@ class RunningServer:
         return self.process.wait(timeout=timeout)
 
 
-def start_server(data_dir: Path, *extra: str, env: dict[str, str] | None = None) -> RunningServer:
-    """Run `lstui server` as a user would and wait for its ready line."""
-    port = free_port()
+def start_server(
+    data_dir: Path, *extra: str, env: dict[str, str] | None = None, port: int | None = None
+) -> RunningServer:
+    """Run `lstui server` as a user would and wait for its ready line (on `port`, or a free one)."""
+    port = port or free_port()
     process = subprocess.Popen(
         [
             sys.executable,

@@ -4,8 +4,9 @@ A burst of saves is coalesced (watchfiles' debounce, tuned down from 1.6 s);
 deploys run one at a time, so never two updates are in flight for a function;
 a syntax error skips the deploy and the live version stays live; an unchanged
 tree (same SHA-256 as the function's CodeSha256) is not deployed again. When
-LocalStack goes away the loop pauses, and resumes when it is back, creating
-the function again if it was lost.
+LocalStack goes away the loop pauses, and resumes when it is back; a function
+that was lost (LocalStack restarted without persistence) is created again from
+the source — after asking, when the loop was given someone to ask.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, Literal
 
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import EndpointError, LstuiError, ValidationError
-from localstack_tui.core.functions import DeploySpec, deploy_function
+from localstack_tui.core.functions import DeploySpec, deploy_function, function_exists
 from localstack_tui.core.health import probe_health
 from localstack_tui.core.packaging import EXCLUDED_DIRS, is_excluded
 
@@ -30,7 +31,7 @@ DEBOUNCE_MS = 400
 STEP_MS = 100
 RETRY_SECONDS = 1.0
 
-EventKind = Literal["deployed", "created", "unchanged", "skipped", "failed", "paused", "resumed", "watching"]
+EventKind = Literal["deployed", "created", "unchanged", "skipped", "failed", "paused", "resumed", "watching", "lost"]
 
 
 @dataclass(frozen=True)
@@ -76,16 +77,26 @@ class DevLoop:
         spec: DeploySpec,
         on_event: Callable[[DevLoopEvent], None],
         stop: threading.Event | None = None,
+        confirm_create: Callable[[str], bool] | None = None,
     ) -> None:
         self.clients = clients
         self.spec = spec
         self.on_event = on_event
         self.stop = stop or threading.Event()
+        # Asked (from the loop's thread) before a missing function is created again; None: just create it.
+        self.confirm_create = confirm_create
         self.deploys = 0
 
     def deploy_once(self) -> DevLoopEvent:
         """Deploy the source as it is now (or say why not)."""
         started = time.monotonic()
+        missing = self.confirm_create is not None and not function_exists(self.clients, self.spec.name)
+        if missing and self.confirm_create is not None and not self.confirm_create(self.spec.name):
+            return DevLoopEvent(
+                "lost",
+                f"{self.spec.name} no longer exists on {self.clients.connection.endpoint_url}; "
+                "not created again (the next save asks again)",
+            )
         try:
             result = deploy_function(self.clients, self.spec)
         except ValidationError as exc:

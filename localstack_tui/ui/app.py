@@ -337,7 +337,19 @@ class LstuiApp(App[None]):
                 "ResourceList",
                 [("/", "filter the list", "list.filter"), ("escape", "clear the filter", "list.clear_filter")],
             ),
-            ("LogPane", [("c", "clear the log pane", "logs.clear")]),
+            (
+                "LogPane",
+                [
+                    ("a", "follow every function / the selected one", "logs.all"),
+                    ("f", "filter (CloudWatch pattern)", "logs.filter"),
+                    ("/", "search", "logs.search"),
+                    ("n / N", "next / previous match", "logs.next"),
+                    ("P", "pause / resume", "logs.pause"),
+                    ("t", "timestamps on / off", "logs.timestamps"),
+                    ("G", "newest line, following again", "logs.newest"),
+                    ("c", "clear the log pane", "logs.clear"),
+                ],
+            ),
         ]
         for title, rows in extra:
             rows = [row for row in rows if row[2] not in seen]

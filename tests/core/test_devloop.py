@@ -90,3 +90,25 @@ def test_watch_filter(tmp_path: Path) -> None:
     single = watch_filter(tmp_path / "a.py")
     assert single(None, str(tmp_path / "a.py"))
     assert not single(None, str(tmp_path / "b.py"))
+
+
+def test_a_lost_function_is_created_again_only_when_the_user_says_so(clients: AwsClients, tmp_path: Path) -> None:
+    from localstack_tui.core.functions import delete_function, function_exists
+
+    source = tmp_path / "lambda_function.py"
+    source.write_text("def lambda_handler(event, context):\n    return 1\n")
+    name = f"lost-{uuid.uuid4().hex[:6]}"
+    asked: list[str] = []
+    answers = [False, True]
+
+    def confirm(function: str) -> bool:
+        asked.append(function)
+        return answers.pop(0)
+
+    loop = DevLoop(clients, DeploySpec(source, name), lambda _event: None, confirm_create=confirm)
+    first = loop.deploy_once()  # never deployed: "lost" too, since there is nothing to update
+    assert first.kind == "lost" and "not created again" in first.message and asked == [name]
+    assert not function_exists(clients, name), "no means nothing is created"
+    assert loop.deploy_once().kind == "created" and asked == [name, name]
+    assert loop.deploy_once().kind == "unchanged" and len(asked) == 2, "an existing function: no question"
+    delete_function(clients, name)

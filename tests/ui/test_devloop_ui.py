@@ -66,3 +66,52 @@ async def test_watch_from_the_function_pane(
         handler.write_text(CODE.format(n=3))
         await pilot.pause(1.5)
         assert invoke_function(clients, name).payload == '{"version": 2}', "no deploy once watching stopped"
+
+
+async def test_watching_pauses_across_a_server_restart_and_asks_before_recreating(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    from localstack_tui.core.connection import Connection
+    from localstack_tui.ui.screens.confirm import ConfirmScreen
+    from tests.conftest import start_server
+
+    monkeypatch.setenv("LSTUI_STATE_DIR", str(tmp_path / "state"))
+    own = start_server(tmp_path / "data")
+    restarted = None
+    try:
+        clients = AwsClients(Connection(endpoint_url=own.endpoint_url, access_key_id="test", secret_access_key="test"))
+        source = tmp_path / "src"
+        source.mkdir()
+        handler = source / "lambda_function.py"
+        handler.write_text(CODE.format(n=1))
+        name = f"restart-{uuid.uuid4().hex[:6]}"
+        deploy_function(clients, DeploySpec(source, name))
+        async with make_app(own.endpoint_url).run_test(size=(160, 48)) as pilot:
+            app: Any = pilot.app
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.is_mounted, what="main")
+            main: MainScreen = app.screen
+            detail = main.query_one(FunctionDetail)
+            main.watch_function(name, str(source))
+            await wait_for(pilot, lambda: detail.name_shown == name, timeout=30, what="the function shown")
+
+            def kinds() -> list[str]:
+                return [event.kind for event in detail.history.get(name, [])]
+
+            await wait_for(pilot, lambda: "unchanged" in kinds(), what="the first check")
+
+            own.stop(signal.SIGKILL)  # LocalStack dies with its supervisor
+            handler.write_text(CODE.format(n=2))  # a save while it is away
+            await wait_for(pilot, lambda: "paused" in kinds(), timeout=15, what="watching paused")
+
+            restarted = start_server(tmp_path / "data-2", port=own.port)  # no persistence: the function is gone
+            await wait_for(pilot, lambda: "resumed" in kinds(), timeout=15, what="watching resumed")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), timeout=15, what="the offer")
+            await pilot.press("y")
+            await wait_for(pilot, lambda: "created" in kinds(), timeout=30, what="created again")
+            assert invoke_function(clients, name).payload == '{"version": 2}', "created from the source as saved"
+    finally:
+        for running in (own, restarted):
+            if running is not None:
+                running.stop()

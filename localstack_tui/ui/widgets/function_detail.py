@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -215,7 +216,31 @@ class FunctionDetail(Vertical):
         def report(event: DevLoopEvent) -> None:  # called from the loop's thread
             self.post_message(self.WatchEvent(name, event))
 
-        loop = DevLoop(clients, DeploySpec(Path(source), name), report)
+        def confirm_create(function: str) -> bool:  # called from the loop's thread
+            from localstack_tui.ui.screens.confirm import ConfirmScreen
+
+            answer: list[bool] = []
+            answered = threading.Event()
+
+            def done(yes: bool | None) -> None:
+                answer.append(bool(yes))
+                answered.set()
+
+            def ask() -> None:
+                question = ConfirmScreen(
+                    f"{function} is gone",
+                    f"LocalStack no longer has it (restarted without persistence?). Create it again from {source}?",
+                    "Create it again",
+                )
+                self.app.push_screen(question, done)
+
+            self.app.call_from_thread(ask)
+            while not answered.wait(0.2):
+                if loop.stop.is_set():
+                    return False
+            return answer[0]
+
+        loop = DevLoop(clients, DeploySpec(Path(source), name), report, confirm_create=confirm_create)
         self.loops[name] = loop
         self._record(name, DevLoopEvent("watching", f"{source} → {name}"))
         self.run_worker(self._run_loop(loop), thread=True, group=f"devloop-{name}", exit_on_error=False)
@@ -259,7 +284,7 @@ class FunctionDetail(Vertical):
                     f"{deploy.size} B · CodeSha256 {deploy.code_sha256[:12]}…"
                 )
             )
-        error = next((e for e in reversed(events) if e.kind in ("skipped", "failed", "paused")), None)
+        error = next((e for e in reversed(events) if e.kind in ("skipped", "failed", "paused", "lost")), None)
         if error is not None:
             lines.append(Text(f"last problem: {error.message}", style="yellow"))
         for event in events[-3:]:
