@@ -129,6 +129,17 @@ def _build_parser() -> argparse.ArgumentParser:
     invoke.add_argument("--payload", default="{}", help="JSON payload, or @file.json")
     invoke.add_argument("--async", dest="asynchronous", action="store_true", help="invoke as an event")
 
+    flow = command(
+        "map",
+        "print the event-flow map: buckets → queues → functions → DLQs, as configured",
+        "Draw how events travel, from the live configuration: bucket notifications, "
+        "event source mappings and redrive policies, with queue depths and recent runs; "
+        "broken links are marked ✗ with the reason.",
+    )
+    flow.add_argument("--format", choices=("text", "mermaid"), default="text", help="text (default) or a Mermaid graph")
+    flow.add_argument("--only", metavar="NAME", help="only what is connected to this bucket, queue or function")
+    flow.add_argument("--no-activity", action="store_true", help="skip reading the logs for runs and errors")
+
     logs = command("logs", "print a function's CloudWatch log lines")
     logs.add_argument("function", help="function name (or a log group starting with /)")
     logs.add_argument("--follow", "-f", action="store_true", help="keep printing new lines")

@@ -36,6 +36,7 @@ def run_command(args: argparse.Namespace) -> int:
         "upload": upload,
         "invoke": invoke,
         "logs": logs,
+        "map": flow_map,
     }
     return commands[args.command](clients_from_args(args), args)
 
@@ -65,6 +66,39 @@ def status(clients: AwsClients, args: argparse.Namespace) -> int:
     print(f"services    {services}")
     buckets, queues, functions = list_buckets(clients), list_queues(clients), list_functions(clients)
     print(f"resources   {len(buckets)} buckets · {len(queues)} queues · {len(functions)} functions")
+    return 0
+
+
+# -- map ------------------------------------------------------------------------------------------
+
+
+def flow_map(clients: AwsClients, args: argparse.Namespace) -> int:
+    from localstack_tui.core.errors import NotFoundError
+    from localstack_tui.core.flowmap import build_flow_map, flow_lines, to_mermaid
+
+    flow = build_flow_map(clients, activity=not args.no_activity)
+    if args.only:
+        key = flow.find(args.only)
+        if key is None:
+            raise NotFoundError(f"nothing named {args.only!r} on the map")
+        flow = flow.connected_to(key)
+    if args.format == "mermaid":
+        sys.stdout.write(to_mermaid(flow))
+        return 0
+    if not flow.nodes:
+        print("nothing yet: no bucket, queue or function")
+        return 0
+    for lead, label, problem in flow_lines(flow):
+        line = _styled(lead, "2") + label
+        if problem:
+            line += "   " + _styled(f"✗ {problem}", "31")
+        print(line)
+    broken = flow.broken
+    if broken:
+        print()
+        print(_styled(f"{len(broken)} problem{'s' if len(broken) != 1 else ''}:", "1;31"))
+        for problem in broken:
+            print(f"  ✗ {problem}")
     return 0
 
 

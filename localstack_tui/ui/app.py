@@ -75,6 +75,11 @@ class LstuiCommands(Provider):
                 ("Upload files", partial(main.action_wizard, "upload"), "files, a directory, or a burst (u)"),
                 ("Invoke function", partial(main.action_wizard, "invoke"), "with a JSON payload or a template (i)"),
                 (
+                    "Event-flow map",
+                    main.action_flow_map,
+                    "buckets → queues → functions → DLQs, live, broken links marked (e)",
+                ),
+                (
                     "Show raw notification JSON",
                     partial(app.run_on_main, BucketDetail, "action_raw_json"),
                     "of the open bucket (j)",

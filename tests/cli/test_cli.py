@@ -253,3 +253,24 @@ def test_remote_endpoint_is_read_only_unless_allowed(tmp_path: Path) -> None:
         )
     )
     assert "refusing" not in line
+
+
+def test_map_prints_the_flow_and_mermaid(server: RunningServer, aws: Any, tmp_path: Path) -> None:
+    (tmp_path / "lambda_function.py").write_text(SEED)
+    bucket, queue, function = uid("mapb"), uid("mapq"), uid("mapf")
+    ok(lstui(server, "deploy", str(tmp_path), "--function", function))
+    aws("s3").create_bucket(Bucket=bucket)
+    aws("sqs").create_queue(QueueName=queue)
+    ok(lstui(server, "wire", "s3-sqs", "--bucket", bucket, "--queue", queue))
+    ok(lstui(server, "wire", "sqs-lambda", "--queue", queue, "--function", function))
+    out = ok(lstui(server, "map", "--only", queue, "--no-activity"))
+    assert out.splitlines()[:3] == [
+        f"▣ {bucket}",
+        f"└──[ObjectCreated:*]──▶ ✉ {queue} (0 visible · 0 in flight)",
+        f"    └──[batch 10]──▶ λ {function}",
+    ]
+    mermaid = ok(lstui(server, "map", "--only", function, "--format", "mermaid", "--no-activity"))
+    assert mermaid.startswith("flowchart LR") and f"Function: {function}" in mermaid
+    assert one_line_error(lstui(server, "map", "--only", "no-such-thing")) == (
+        "lstui map: nothing named 'no-such-thing' on the map"
+    )

@@ -43,6 +43,7 @@ class MainScreen(Screen[None]):
         Binding("b", "wizard('pipeline')", "Pipeline", id="wizard.pipeline"),
         Binding("u", "wizard('upload')", "Upload", id="wizard.upload"),
         Binding("i", "wizard('invoke')", "Invoke", id="wizard.invoke"),
+        Binding("e", "flow_map", "Event flow", id="main.flow_map"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
     ]
 
@@ -132,6 +133,20 @@ class MainScreen(Screen[None]):
         pane = self.query_one(panes[kind])
         return pane.select_key(key)
 
+    def action_flow_map(self) -> None:
+        from localstack_tui.ui.screens.flow_map import FlowMapScreen
+
+        self.app.push_screen(FlowMapScreen(self.clients))
+
+    def open_named(self, kind: str, name: str) -> None:
+        """Select a bucket, queue or function by name (a queue's key is its URL)."""
+        if kind == "queue":
+            queue = next((q for q in self.query_one(QueueList).items if q.name == name), None)
+            if queue is not None:
+                self.reveal("queue", queue.url)
+            return
+        self.reveal(kind, name)
+
     def reveal(self, kind: str, key: str) -> None:
         """Select a resource, now or once a refresh lists it (what a wizard just made)."""
         panes: dict[str, type[ResourceList[Any]]] = {"bucket": BucketList, "queue": QueueList, "function": FunctionList}
@@ -170,13 +185,23 @@ class MainScreen(Screen[None]):
 
     def action_wizard(self, kind: str) -> None:
         """Open a wizard, with the selected resource filled in."""
+        bucket, queue, function = self._selected()
+        self._open_wizard(kind, bucket, queue, function)
+
+    def open_wizard_for(self, kind: str, resource_kind: str, name: str) -> None:
+        """A wizard for a resource picked elsewhere (the flow map)."""
+        bucket = name if resource_kind == "bucket" else ""
+        queue = name if resource_kind in ("queue", "dlq") else ""
+        function = name if resource_kind == "function" else ""
+        self._open_wizard(kind, bucket, queue, function)
+
+    def _open_wizard(self, kind: str, bucket: str, queue: str, function: str) -> None:
         from localstack_tui.ui.wizards.deploy import DeployWizard
         from localstack_tui.ui.wizards.invoke import InvokeWizard
         from localstack_tui.ui.wizards.pipeline import PipelineWizard
         from localstack_tui.ui.wizards.upload import UploadWizard
         from localstack_tui.ui.wizards.wire import WireWizard
 
-        bucket, queue, function = self._selected()
         choices = self.choices()
         wizard: Wizard
         if kind == "deploy":

@@ -1,0 +1,107 @@
+"""The event-flow map screen, against the real server: nodes, arrows, live counts, Enter and the wizards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Input, Label, Tree
+
+from localstack_tui.ui.screens.flow_map import FlowMapScreen, sparkline
+from localstack_tui.ui.screens.main import MainScreen
+from localstack_tui.ui.widgets.queue_detail import QueueDetail
+from localstack_tui.ui.wizards.wire import WireWizard
+from tests.ui.conftest import World, make_app, wait_for
+
+
+def tree_lines(screen: FlowMapScreen) -> list[str]:
+    tree: Tree[Any] = screen.query_one(Tree)
+    lines: list[str] = []
+    todo = list(reversed(tree.root.children))
+    while todo:
+        node = todo.pop()
+        lines.append(node.label.plain)
+        todo.extend(reversed(node.children))
+    return lines
+
+
+def test_sparkline() -> None:
+    assert sparkline([1]) == ""
+    assert sparkline([0, 0, 0]) == "▁▁▁"
+    assert sparkline([0, 7, 14]) == "▁▄█"
+
+
+async def test_the_map_shows_the_wiring_live_and_opens_what_is_picked(world: World, aws: Any) -> None:
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        app: Any = pilot.app
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.is_mounted, what="main")
+        main = app.screen
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.builds >= 1, what="map")
+        screen: FlowMapScreen = app.screen
+        lines = tree_lines(screen)
+        bucket_row = lines.index(f"▣ {world.bucket}")
+        below = lines[bucket_row + 1 : bucket_row + 8]
+        assert any(f"[ObjectCreated:* [prefix docs/]]──▶ λ {world.function}" in line for line in below)
+        assert any("──▶ ⇶ EventBridge (default bus)" in line for line in below)
+        queue_line = next(line for line in below if f"[ObjectCreated:* [prefix images/]]──▶ ✉ {world.queue}" in line)
+        assert "visible" in queue_line
+        assert any(f"[batch 10]──▶ λ {world.consumer}" in line for line in lines)
+        dlq_line = next(line for line in lines if f"[after 3 receives]──▶ ☠ {world.dlq}" in line)
+        before = int(dlq_line.split(f"☠ {world.dlq}", 1)[1].split()[0])
+
+        # Live: a message into the DLQ shows on the map by itself.
+        url = aws("sqs").get_queue_url(QueueName=world.dlq)["QueueUrl"]
+        aws("sqs").send_message(QueueUrl=url, MessageBody="{}")
+
+        def dlq_count() -> int:
+            line = next(line for line in tree_lines(screen) if f"☠ {world.dlq}" in line)
+            return int(line.split(f"☠ {world.dlq}", 1)[1].split()[0])
+
+        await wait_for(pilot, lambda: dlq_count() == before + 1, timeout=20, what="the new DLQ depth")
+        status = str(screen.query_one("#map-status", Label).render())
+        assert f"{len(screen.flow.nodes)} resources" in status if screen.flow else False
+        assert len(screen.history[f"queue:{world.dlq}"]) >= 2, "a sparkline needs readings over time"
+
+        # `/`: only what is connected to one resource.
+        await pilot.press("slash")
+        box = screen.query_one("#map-only", Input)
+        box.value = world.consumer
+        await pilot.press("enter")
+        only = tree_lines(screen)
+        assert only[0] == f"▣ {world.bucket}" and not any(world.function in line for line in only)
+
+        assert not any(world.dlq in line for line in only), "the DLQ is on no path through the consumer"
+        await pilot.press("slash")
+        box.value = ""
+        await pilot.press("enter")
+        assert any(world.dlq in line for line in tree_lines(screen)), "all again"
+
+        # Enter on the DLQ opens it on the main screen.
+        tree: Tree[Any] = screen.query_one(Tree)
+        tree.focus()
+        target = next(node for node in _walk(tree.root) if node.data and node.data.name == world.dlq)
+        tree.move_cursor(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is main, what="back on the main screen")
+        detail = main.query_one(QueueDetail)
+        await wait_for(pilot, lambda: detail.queue is not None and detail.queue.name == world.dlq, what="the DLQ open")
+
+        # `w` on a queue of the map: the wire wizard, SQS → Lambda, the queue filled in.
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.builds >= 1, what="map")
+        screen = app.screen
+        tree = screen.query_one(Tree)
+        target = next(node for node in _walk(tree.root) if node.data and node.data.name == world.queue)
+        tree.move_cursor(target)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, WireWizard), what="the wire wizard")
+        assert app.screen.query_one("#queue", Input).value == world.queue
+        assert app.screen.link == "sqs-lambda"
+
+
+def _walk(node: Any) -> list[Any]:
+    found = []
+    for child in node.children:
+        found.append(child)
+        found.extend(_walk(child))
+    return found
