@@ -28,6 +28,7 @@ from localstack_tui.core.connection import AwsClients, Connection
 from localstack_tui.core.functions import DeploySpec, deploy_function
 from localstack_tui.core.wiring import MappingSettings, wire_dlq, wire_s3_to_lambda, wire_s3_to_sqs, wire_sqs_to_lambda
 from localstack_tui.ui.app import LstuiApp
+from localstack_tui.ui.screens.flow_map import FlowMapScreen
 from localstack_tui.ui.screens.main import MainScreen
 from localstack_tui.ui.screens.no_localstack import NoLocalStackScreen
 from localstack_tui.ui.widgets.bucket_detail import BucketDetail
@@ -112,6 +113,12 @@ def seed(endpoint: str, work: Path) -> None:
     wire_s3_to_sqs(clients, "burst-bucket", "burst-queue")
     # One message a batch: a failing key must not drag good ones to the DLQ.
     wire_sqs_to_lambda(clients, "burst-queue", "burst-consumer", MappingSettings(batch_size=1))
+    # A broken link for the map to point at: a notification to a function deleted since.
+    deploy_function(clients, DeploySpec(source, "old-thumbnailer"))
+    wire_s3_to_lambda(clients, "static-assets", "old-thumbnailer", ["s3:ObjectCreated:Put"], suffix=".png")
+    boto3.client(
+        "lambda", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    ).delete_function(FunctionName="old-thumbnailer")
     for key, body in {
         "test.txt": b"Hello LocalStack\n",
         "docs/README.md": b"# demo\nUploaded by the seed tutorial.\n",
@@ -230,6 +237,10 @@ async def shoot(endpoint: str) -> list[Path]:
         app.screen.query_one("#source", Input).value = str(SOURCE)
         app.screen.query_one("#runtime", Input).value = "python3.9"
         await pilot.pause(0.6)
+        deploy = app.screen
+        await pilot.press("ctrl+s")
+        await wait(pilot, lambda: deploy.outcome is not None, timeout=60)
+        await pilot.pause(0.6)
         save("wizard-deploy")
         await pilot.press("escape")
         await pilot.pause(0.3)
@@ -264,6 +275,13 @@ async def shoot(endpoint: str) -> list[Path]:
         await wait(pilot, lambda: upload.outcome is not None, timeout=120)
         await pilot.pause(0.3)
         save("wizard-upload-burst")
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+
+        await pilot.press("e")
+        await wait(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.builds >= 3, timeout=60)
+        await pilot.pause(0.3)
+        save("flow-map")
         await pilot.press("escape")
 
     offline = LstuiApp(

@@ -369,3 +369,36 @@ async def test_wire_wizard_offers_a_dlq_only_to_a_queue_without_one(world: World
         assert "dead-letter" not in plan_text(wizard)
         await type_into(pilot, "queue", world.dlq)  # a queue with no DLQ of its own
         assert offer.display and not has.display
+
+
+async def test_deploy_wizard_update_keeps_what_it_was_not_told_to_change(
+    world: World, clients: AwsClients, tmp_path: Path
+) -> None:
+    from localstack_tui.core.functions import DeploySpec, deploy_function
+
+    source = tmp_path / "lambda_function.py"
+    source.write_text(HANDLER)
+    name = f"wiz-keep-{uuid.uuid4().hex[:6]}"
+    deploy_function(
+        clients,
+        DeploySpec(source, name, runtime="python3.9", memory=256, timeout=7, environment={"API_KEY": "sk-1"}),
+    )
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        app: Any = pilot.app
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="main")
+        await wait_for(pilot, lambda: name in choices_of(app.screen).functions, timeout=30, what="the function listed")
+        wizard = await open_wizard(pilot, world, "d", DeployWizard)
+        source.write_text(HANDLER + "\n# changed\n")
+        wizard.query_one("#source", Input).value = str(source)
+        await type_into(pilot, "name", name)
+        # Its settings are filled in from the function, not the defaults.
+        await wait_for(pilot, lambda: wizard.query_one("#memory", Input).value == "256", what="the current settings")
+        assert wizard.query_one("#runtime", Input).value == "python3.9"
+        assert wizard.query_one("#timeout", Input).value == "7"
+        assert wizard.query_one("#env", Input).value == "", "secrets are not shown"
+        await wait_for(pilot, lambda: f"update function {name}" in plan_text(wizard), what="the plan")
+        text = await apply(pilot, wizard)
+        assert f"{name} updated" in text
+    info = get_function(clients, name)
+    assert (info.runtime, info.memory, info.timeout) == ("python3.9", 256, 7)
+    assert info.environment == {"API_KEY": "sk-1"}, "an empty environment field keeps the variables"

@@ -6,7 +6,9 @@ import contextlib
 from dataclasses import replace
 from pathlib import Path
 
+from textual import on, work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widgets import Input
 
 from localstack_tui.core.connection import AwsClients
@@ -15,11 +17,13 @@ from localstack_tui.core.functions import (
     FAKE_ROLE,
     HOST_RUNTIME,
     DeploySpec,
+    FunctionInfo,
     FunctionSnapshot,
     check_deploy,
     delete_function,
     deploy_function,
     function_name,
+    get_function,
     restore_function,
     snapshot_function,
 )
@@ -51,6 +55,7 @@ class DeployWizard(Wizard):
         super().__init__(clients, choices)
         self.initial_function = function
         self.initial_source = source
+        self._filled_from = ""
 
     def form(self) -> ComposeResult:
         yield from self.field(
@@ -77,7 +82,11 @@ class DeployWizard(Wizard):
         yield from self.field("Role", Input(FAKE_ROLE, id="role"))
         yield from self.field("Memory (MB)", Input("128", id="memory"))
         yield from self.field("Timeout (s)", Input("3", id="timeout"))
-        yield from self.field("Environment", Input("", placeholder="KEY=value, OTHER=value", id="env"))
+        yield from self.field(
+            "Environment",
+            Input("", placeholder="KEY=value, OTHER=value", id="env"),
+            "empty keeps an existing function's variables",
+        )
 
     def spec(self, errors: dict[str, str]) -> DeploySpec:
         memory = self.number("memory", errors, 128, 10240, "memory")
@@ -95,8 +104,51 @@ class DeployWizard(Wizard):
             role=self.value("role") or None,
             memory=memory,
             timeout=timeout,
-            environment=env,
+            # Empty on an update keeps the function's variables (they are not shown here: secrets).
+            environment=env if env or not self._exists() else None,
         )
+
+    def _exists(self) -> bool:
+        return self.value("name") in self.choices.functions
+
+    # -- an existing function's settings, filled in as its name is typed --------------------------
+    class Current(Message):
+        def __init__(self, name: str, info: FunctionInfo | None) -> None:
+            super().__init__()
+            self.name, self.info = name, info
+
+    @on(Input.Changed, "#name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        name = event.value.strip()
+        if name in self.choices.functions and name != self._filled_from:
+            self._filled_from = name
+            self._read_current(name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="deploy-current")
+    def _read_current(self, name: str) -> None:
+        try:
+            info: FunctionInfo | None = get_function(self.clients, name)
+        except LstuiError:
+            info = None
+        self.post_message(self.Current(name, info))
+
+    @on(Current)
+    def _on_current(self, message: Current) -> None:
+        if message.info is None or message.name != self.value("name") or self.outcome is not None:
+            return
+        info = message.info
+        # Only fields still at their defaults: what the user typed stays.
+        for field_id, default, current in (
+            ("runtime", HOST_RUNTIME, info.runtime),
+            ("handler", "", info.handler),
+            ("role", FAKE_ROLE, info.role),
+            ("memory", "128", str(info.memory)),
+            ("timeout", "3", str(info.timeout)),
+        ):
+            box = self.query_one(f"#{field_id}", Input)
+            if box.value.strip() == default and current:
+                box.value = current
+        self.refresh_plan()
 
     def errors(self) -> dict[str, str]:
         errors: dict[str, str] = {}
