@@ -64,7 +64,9 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="where LocalStack keeps its files and log (default: lstui's user data dir)",
     )
-    server.add_argument("--persist", action="store_true", help="keep resources across restarts (PERSISTENCE=1)")
+    server.add_argument(
+        "--persist", action="store_true", help="not available: LocalStack Pro's persistence (says so and exits)"
+    )
     server.add_argument("--verbose", "-v", action="store_true", help="also print LocalStack's log here")
 
     command("status", "endpoint, LocalStack version, services, and counts of resources")
@@ -128,6 +130,20 @@ def _build_parser() -> argparse.ArgumentParser:
     invoke.add_argument("function", help="function name or ARN")
     invoke.add_argument("--payload", default="{}", help="JSON payload, or @file.json")
     invoke.add_argument("--async", dest="asynchronous", action="store_true", help="invoke as an event")
+
+    burst = command(
+        "burst",
+        "upload N objects at once and follow every event through the wiring the bucket has",
+        "The seed's burst test: N uploads from C workers, then every key followed through what the "
+        "bucket is wired to (S3 → SQS → Lambda → DLQ, or S3 → Lambda): processed + DLQ + still queued "
+        "must make N; the keys that are nowhere are named. Exits 1 when some are missing.",
+    )
+    burst.add_argument("--bucket", required=True, help="bucket name")
+    burst.add_argument("--count", type=int, default=100, help="how many objects (default 100)")
+    burst.add_argument("--concurrency", type=int, default=16, help="upload workers (default 16, at most 64)")
+    burst.add_argument("--file", type=Path, help="upload this file's content (default: a small text)")
+    burst.add_argument("--prefix", default="burst/", help="key prefix (default burst/)")
+    burst.add_argument("--wait", type=float, default=120.0, help="seconds to wait for every event (default 120)")
 
     flow = command(
         "map",

@@ -37,6 +37,7 @@ def run_command(args: argparse.Namespace) -> int:
         "invoke": invoke,
         "logs": logs,
         "map": flow_map,
+        "burst": burst,
     }
     return commands[args.command](clients_from_args(args), args)
 
@@ -67,6 +68,79 @@ def status(clients: AwsClients, args: argparse.Namespace) -> int:
     buckets, queues, functions = list_buckets(clients), list_queues(clients), list_functions(clients)
     print(f"resources   {len(buckets)} buckets · {len(queues)} queues · {len(functions)} functions")
     return 0
+
+
+# -- burst ----------------------------------------------------------------------------------------
+
+
+def burst(clients: AwsClients, args: argparse.Namespace) -> int:
+    import time
+
+    from localstack_tui.core.burst import account_burst, burst_upload, validate_burst
+    from localstack_tui.core.errors import ValidationError
+    from localstack_tui.core.flowmap import build_flow_map
+    from localstack_tui.core.wiring import bucket_name
+
+    bucket = bucket_name(args.bucket)
+    validate_burst(args.count, args.concurrency)
+    body = b"Hello LocalStack\n"
+    if args.file is not None:
+        try:
+            body = args.file.read_bytes()
+        except OSError as exc:
+            raise ValidationError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+        if len(body) > 5 * 1024 * 1024:
+            raise ValidationError(f"{args.file} is over 5 MiB: a burst sends small objects")
+    if args.wait < 0:
+        raise ValidationError("--wait must be 0 or more seconds")
+    flow = build_flow_map(clients, activity=False)
+    key = f"bucket:{bucket}"
+    if key not in flow.nodes:
+        raise ValidationError(f"no bucket named {bucket}")
+    queue = function = dlq = None
+    for link in flow.outgoing(key):
+        target = flow.nodes[link.target]
+        if target.kind in ("queue", "dlq") and queue is None and not link.problem:
+            queue = target.name
+            for onward in flow.outgoing(link.target):
+                if onward.kind == "mapping" and not onward.problem:
+                    function = flow.nodes[onward.target].name
+                elif onward.kind == "redrive" and not onward.problem:
+                    dlq = flow.nodes[onward.target].name
+        elif target.kind == "function" and function is None and not link.problem:
+            function = target.name
+    path = " → ".join(part for part in (bucket, queue, function) if part) + (f" (DLQ {dlq})" if dlq else "")
+    print(f"wiring: {path}" if queue or function else f"wiring: none from {bucket}: only the uploads are counted")
+
+    result = burst_upload(clients, bucket, args.count, args.concurrency, args.prefix, body)
+    uploaded = len(result.keys) - len(result.failed)
+    print(f"uploaded {uploaded} of {len(result.keys)} in {result.seconds:.2f} s ({result.rate:.0f}/s)")
+    for failed_key, reason in list(result.failed.items())[:5]:
+        print(f"  ✗ {failed_key}: {reason}")
+    if not (queue or function):
+        return 0 if not result.failed else 1
+    deadline = time.monotonic() + args.wait
+    shown = ""
+    while True:
+        account = account_burst(clients, result, function, queue, dlq)
+        settled = account.complete and not account.queued
+        line = account.summary()
+        if line != shown and not settled:
+            print(f"  … {line}", flush=True)
+            shown = line
+        if settled or time.monotonic() > deadline:
+            break
+        time.sleep(1.0)
+    print(account.summary())
+    p50, p99 = account.percentile(0.5), account.percentile(0.99)
+    if p50 is not None and p99 is not None:
+        print(
+            f"upload → the handler's line: p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms "
+            f"({len(account.latencies)} keys)"
+        )
+    lost = len(account.missing) + len(result.failed)
+    print(f"lost: {lost}")
+    return 0 if lost == 0 else 1
 
 
 # -- map ------------------------------------------------------------------------------------------

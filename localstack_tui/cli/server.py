@@ -12,6 +12,12 @@ class _StopRequested(Exception):  # noqa: N818 - a signal, not an error
     """Raised by the SIGTERM handler to unwind into a clean stop."""
 
 
+PERSIST_UNAVAILABLE = (
+    "--persist is not available: persistence is a LocalStack Pro feature, and the community LocalStack "
+    "that lstui embeds keeps its state in memory (a restart starts empty; re-create with lstui's wizards or CLI)"
+)
+
+
 def run_server(args: argparse.Namespace) -> int:
     from localstack_tui.embedded.requirements import python_too_old
 
@@ -28,6 +34,9 @@ def run_server(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         print(f"lstui server: --port must be between 1 and 65535, not {args.port}", file=sys.stderr)
+        return 2
+    if args.persist:
+        print(f"lstui server: {PERSIST_UNAVAILABLE}", file=sys.stderr)
         return 2
     settings = ServerSettings(
         host=args.host,

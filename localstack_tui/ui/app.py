@@ -30,7 +30,9 @@ from localstack_tui.ui.widgets.lists import BucketList, FunctionList, QueueList
 from localstack_tui.ui.widgets.queue_detail import QueueDetail
 from localstack_tui.ui.widgets.status_bar import StatusBar
 
-HEALTH_SECONDS = 3.0
+# The health probe: a lost server shows within ~2 s (a probe every second, each given 1 s).
+HEALTH_SECONDS = 1.0
+HEALTH_TIMEOUT = 1.0
 
 
 def embedded_can_start() -> str | None:
@@ -168,7 +170,7 @@ class LstuiApp(App[None]):
         if self.main_screen is None:
             threading.Thread(target=clients.warm_up, daemon=True, name="warm-clients").start()
         try:
-            health = probe_health(endpoint)
+            health = probe_health(endpoint, timeout=HEALTH_TIMEOUT)
         except LstuiError as exc:
             self.post_message(self.Checked(endpoint, None, str(exc)))
             return
@@ -190,9 +192,12 @@ class LstuiApp(App[None]):
             self.set_timer(HEALTH_SECONDS, self.check_endpoint)
             return
         if message.health is not None:
+            was_lost = bar.state == "disconnected"
             bar.version = message.health.version
             bar.state = "connected"
             bar.detail = ""
+            if was_lost and self.main_screen is not None:
+                self.main_screen.action_refresh()  # back: every list now, not at its next poll
         else:
             bar.state = "disconnected"
             bar.detail = "retrying…"

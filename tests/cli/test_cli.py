@@ -19,7 +19,7 @@ SEED = 'def lambda_handler(event, context):\n    print("Received event:", event)
 
 
 def lstui(
-    server: RunningServer | None, *args: str, endpoint_first: bool = True, **kwargs: Any
+    server: RunningServer | None, *args: str, endpoint_first: bool = True, timeout: float = 120, **kwargs: Any
 ) -> subprocess.CompletedProcess[str]:
     endpoint = ["--endpoint-url", server.endpoint_url] if server else []
     argv = [*endpoint, *args] if endpoint_first else [*args, *endpoint]
@@ -29,7 +29,7 @@ def lstui(
         [sys.executable, "-m", "localstack_tui.cli", *argv],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         env=env,
         **kwargs,
     )

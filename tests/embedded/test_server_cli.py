@@ -153,6 +153,13 @@ def test_invalid_port_is_one_clear_line(tmp_path: Path) -> None:
     assert result.stderr.strip() == "lstui server: --port must be between 1 and 65535, not 70000"
 
 
+def test_persist_says_it_is_not_available_instead_of_pretending(tmp_path: Path) -> None:
+    result = run_cli("-m", "localstack_tui.cli", "server", "--persist", "--data-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("lstui server: --persist is not available: persistence is a LocalStack Pro")
+    assert not (tmp_path / "localstack.log").exists(), "nothing was started"
+
+
 def test_missing_embedded_extra_is_one_clear_line(tmp_path: Path) -> None:
     # As if the 'embedded' extra were not installed: `import localstack` fails.
     code = (
