@@ -105,3 +105,45 @@ def _walk(node: Any) -> list[Any]:
         found.append(child)
         found.extend(_walk(child))
     return found
+
+
+async def test_redrive_a_dlq_from_the_map(world: World, clients: Any, aws: Any) -> None:
+    import uuid
+
+    from localstack_tui.core.wiring import wire_dlq
+    from localstack_tui.ui.screens.confirm import ConfirmScreen
+
+    queue = f"map-redrive-{uuid.uuid4().hex[:6]}"
+    aws("sqs").create_queue(QueueName=queue)
+    wire_dlq(clients, queue, f"{queue}-dlq", max_receive_count=2)
+    sqs = aws("sqs")
+    dlq_url = sqs.get_queue_url(QueueName=f"{queue}-dlq")["QueueUrl"]
+    for n in range(3):
+        sqs.send_message(QueueUrl=dlq_url, MessageBody=f'{{"n": {n}}}')
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        app: Any = pilot.app
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.is_mounted, what="main")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.builds >= 1, what="map")
+        screen: FlowMapScreen = app.screen
+        tree: Tree[Any] = screen.query_one(Tree)
+        await wait_for(
+            pilot,
+            lambda: any(node.data and node.data.name == f"{queue}-dlq" for node in _walk(tree.root)),
+            what="the DLQ drawn",
+        )
+        target = next(node for node in _walk(tree.root) if node.data and node.data.name == f"{queue}-dlq")
+        tree.move_cursor(target)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await pilot.press("y")
+
+        def counts() -> tuple[int, int]:
+            attrs = ["ApproximateNumberOfMessages"]
+            source = sqs.get_queue_attributes(
+                QueueUrl=sqs.get_queue_url(QueueName=queue)["QueueUrl"], AttributeNames=attrs
+            )
+            dead = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=attrs)
+            return int(source["Attributes"][attrs[0]]), int(dead["Attributes"][attrs[0]])
+
+        await wait_for(pilot, lambda: counts() == (3, 0), timeout=60, what="the messages back in the source queue")

@@ -3,7 +3,7 @@
 Refreshed every few seconds in a worker; queue depths and function runs get a
 sparkline of their last readings; broken links and nodes are red with the
 reason. Enter opens the resource on the main screen; `w` / `d` start the wizard
-that fits; `/` shows only what is connected to one resource.
+that fits, `R` redrives a DLQ; `/` shows only what is connected to one resource.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from textual.widgets import Input, Label, Tree
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError
 from localstack_tui.core.flowmap import ICONS, FlowMap, Link, build_flow_map
+from localstack_tui.core.sqs import RedriveResult, redrive_dlq
 from localstack_tui.ui.widgets.key_footer import KeyFooter
 
 REFRESH_SECONDS = 3.0
@@ -56,7 +57,13 @@ class FlowMapScreen(Screen[None]):
         Binding("slash", "only", "Only connected to…", id="map.only"),
         Binding("w", "wizard('wire')", "Wire", id="map.wire"),
         Binding("d", "wizard('deploy')", "Deploy", id="map.deploy"),
+        Binding("R", "redrive", "Redrive DLQ", id="map.redrive"),
     ]
+
+    class Redriven(Message):
+        def __init__(self, dlq: str, result: RedriveResult | None, error: str | None) -> None:
+            super().__init__()
+            self.dlq, self.result, self.error = dlq, result, error
 
     class Built(Message):
         def __init__(self, flow: FlowMap | None, error: str | None) -> None:
@@ -243,6 +250,51 @@ class FlowMapScreen(Screen[None]):
             return
         self.dismiss(None)
         main.open_wizard_for(kind, data.kind if data else "", data.name if data else "")
+
+    # -- redrive a DLQ ---------------------------------------------------------------------------
+    def action_redrive(self) -> None:
+        """Move a DLQ's messages back to the queue that feeds it (after a confirmation)."""
+        data = self._selected()
+        if data is None or data.kind != "dlq":
+            self.notify("Pick a dead-letter queue (☠) to redrive.", severity="warning")
+            return
+        from localstack_tui.ui.screens.confirm import ConfirmScreen
+
+        node = self.flow.nodes.get(data.key) if self.flow else None
+        sources = [self.flow.nodes[link.source].name for link in self.flow.incoming(data.key)] if self.flow else []
+        where = sources[0] if len(sources) == 1 else "its source queue"
+        figures = f" ({node.figures})" if node and node.figures else ""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._redrive(data.name)
+
+        question = ConfirmScreen(
+            f"Redrive {data.name}?", f"Move its messages{figures} back to {where}, to be processed again.", "Redrive"
+        )
+        self.app.push_screen(question, answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="map-redrive")
+    def _redrive(self, dlq: str) -> None:
+        try:
+            result = redrive_dlq(self.clients, dlq)
+        except LstuiError as exc:
+            self.post_message(self.Redriven(dlq, None, str(exc)))
+            return
+        self.post_message(self.Redriven(dlq, result, None))
+
+    @on(Redriven)
+    def _on_redriven(self, message: Redriven) -> None:
+        if message.result is None:
+            self.notify(f"Redrive of {message.dlq} failed: {message.error}", severity="error")
+            return
+        result = message.result
+        target = result.destination_url.rstrip("/").rsplit("/", 1)[-1]
+        left = f"; {result.remaining} still in {message.dlq}" if result.remaining else ""
+        self.notify(
+            f"Moved {result.moved} message{'s' if result.moved != 1 else ''} from {message.dlq} to {target}{left}."
+        )
+        self._build()
 
 
 def _reading(figures: str) -> int | None:
