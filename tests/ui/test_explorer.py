@@ -184,7 +184,7 @@ async def test_filter_and_keyboard_navigation(world: World) -> None:
         await wait_for(pilot, lambda: main.query_one(FunctionDetail).name_shown == world.consumer, what="the consumer")
         await pilot.press("escape")  # back to the list
         functions.action_clear_filter()
-        assert world.function in column(functions.table)
+        await wait_for(pilot, lambda: world.function in column(functions.table), what="every function again")
         # Tab moves between panes.
         main.query_one(BucketList).table.focus()
         await pilot.press("tab")

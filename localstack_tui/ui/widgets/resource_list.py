@@ -17,11 +17,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label
 from textual.worker import get_current_worker
 
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError
+
+# Filtering redraws the list's rows: instant for short lists; for long ones (1,000 buckets), once
+# the typing pauses, so each key stays quick.
+INSTANT_FILTER_ROWS = 200
+FILTER_PAUSE = 0.15
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,7 @@ class ResourceList[T](Vertical):
         self._filter = ""
         self._selected_key: str | None = None
         self._reveal_key: str | None = None
+        self._filter_timer: Timer | None = None
         self.border_title = self.title
 
     # -- to be given by subclasses ------------------------------------------------------------
@@ -259,19 +266,32 @@ class ResourceList[T](Vertical):
         box = self.query_one(Input)
         if not box.display:
             return
-        box.value = ""
         box.display = False
-        self._filter = ""
-        self._render_rows()
+        if box.value:
+            box.value = ""  # its Changed message re-renders the rows, once
         self.table.focus()
 
     @on(Input.Changed, ".list-filter")
     def _on_filter(self, event: Input.Changed) -> None:
         event.stop()
         self._filter = event.value.strip()
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        if len(self.items) <= INSTANT_FILTER_ROWS:
+            self._apply_filter()
+        else:  # a long list is filtered once the typing pauses, not on every key
+            self._filter_timer = self.set_timer(FILTER_PAUSE, self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        self._filter_timer = None
         self._render_rows()
         status = self.query_one(".list-status", Label)
-        status.update(f"{len(self._shown)} of {len(self.items)} {self.kind}s match “{self._filter}”")
+        if self._filter:
+            status.update(f"{len(self._shown)} of {len(self.items)} {self.kind}s match “{self._filter}”")
+        else:
+            count = len(self.items)
+            status.update(f"{count} {self.kind}{'s' if count != 1 else ''}")
 
     @on(Input.Submitted, ".list-filter")
     def _on_filter_done(self, event: Input.Submitted) -> None:
