@@ -8,12 +8,13 @@ from textual.widgets import Input, Label, Tree
 
 from localstack_tui.ui.screens.flow_map import FlowMapScreen, sparkline
 from localstack_tui.ui.screens.main import MainScreen
+from localstack_tui.ui.widgets.lists import QueueList
 from localstack_tui.ui.widgets.queue_detail import QueueDetail
 from localstack_tui.ui.wizards.wire import WireWizard
 from tests.ui.conftest import World, make_app, wait_for
 
 
-def tree_lines(screen: FlowMapScreen) -> list[str]:
+def tree_lines(screen: Any) -> list[str]:
     tree: Tree[Any] = screen.query_one(Tree)
     lines: list[str] = []
     todo = list(reversed(tree.root.children))
@@ -36,7 +37,7 @@ async def test_the_map_shows_the_wiring_live_and_opens_what_is_picked(world: Wor
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.is_mounted, what="main")
         main = app.screen
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.builds >= 1, what="map")
+        await wait_for(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.view.builds >= 1, what="map")
         screen: FlowMapScreen = app.screen
         lines = tree_lines(screen)
         bucket_row = lines.index(f"▣ {world.bucket}")
@@ -58,13 +59,13 @@ async def test_the_map_shows_the_wiring_live_and_opens_what_is_picked(world: Wor
             return int(line.split(f"☠ {world.dlq}", 1)[1].split()[0])
 
         await wait_for(pilot, lambda: dlq_count() == before + 1, timeout=20, what="the new DLQ depth")
-        status = str(screen.query_one("#map-status", Label).render())
-        assert f"{len(screen.flow.nodes)} resources" in status if screen.flow else False
-        assert len(screen.history[f"queue:{world.dlq}"]) >= 2, "a sparkline needs readings over time"
+        status = str(screen.query_one(".map-status", Label).render())
+        assert f"{len(screen.view.flow.nodes)} resources" in status if screen.view.flow else False
+        assert len(screen.view.history[f"queue:{world.dlq}"]) >= 2, "a sparkline needs readings over time"
 
         # `/`: only what is connected to one resource.
         await pilot.press("slash")
-        box = screen.query_one("#map-only", Input)
+        box = screen.query_one(".map-only", Input)
         box.value = world.consumer
         await pilot.press("enter")
         only = tree_lines(screen)
@@ -88,7 +89,7 @@ async def test_the_map_shows_the_wiring_live_and_opens_what_is_picked(world: Wor
 
         # `w` on a queue of the map: the wire wizard, SQS → Lambda, the queue filled in.
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.builds >= 1, what="map")
+        await wait_for(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.view.builds >= 1, what="map")
         screen = app.screen
         tree = screen.query_one(Tree)
         target = next(node for node in _walk(tree.root) if node.data and node.data.name == world.queue)
@@ -124,7 +125,7 @@ async def test_redrive_a_dlq_from_the_map(world: World, clients: Any, aws: Any) 
         app: Any = pilot.app
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.is_mounted, what="main")
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.builds >= 1, what="map")
+        await wait_for(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.view.builds >= 1, what="map")
         screen: FlowMapScreen = app.screen
         tree: Tree[Any] = screen.query_one(Tree)
         await wait_for(
@@ -147,3 +148,42 @@ async def test_redrive_a_dlq_from_the_map(world: World, clients: Any, aws: Any) 
             return int(source["Attributes"][attrs[0]]), int(dead["Attributes"][attrs[0]])
 
         await wait_for(pilot, lambda: counts() == (3, 0), timeout=60, what="the messages back in the source queue")
+
+
+async def test_the_flow_of_the_selected_resource_as_a_pane(world: World) -> None:
+    from textual.widgets import ContentSwitcher
+
+    from localstack_tui.ui.widgets.flow_view import FlowView
+    from localstack_tui.ui.widgets.function_detail import FunctionDetail
+
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        app: Any = pilot.app
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.is_mounted, what="main")
+        main: MainScreen = app.screen
+
+        def opened() -> bool:
+            queue = next((q for q in main.query_one(QueueList).items if q.name == world.queue), None)
+            return queue is not None and main.jump_to("queue", queue.url)
+
+        await wait_for(pilot, opened, timeout=30, what="the queue")
+        detail = main.query_one(QueueDetail)
+        await wait_for(pilot, lambda: detail.queue is not None and detail.queue.name == world.queue, what="its detail")
+        await pilot.press("E")
+        switcher = main.query_one("#detail", ContentSwitcher)
+        assert switcher.current == "flow-pane"
+        view = main.query_one("#flow-pane", FlowView)
+        await wait_for(pilot, lambda: view.builds >= 1, what="the pane's map")
+        lines = tree_lines(view)
+        assert lines[0] == f"▣ {world.bucket}"
+        assert any(f"λ {world.consumer}" in line for line in lines) and any(f"☠ {world.dlq}" in line for line in lines)
+        assert not any(f"λ {world.function}" in line for line in lines), "only what the queue is connected to"
+        assert world.queue in str(view.border_title)
+
+        tree: Tree[Any] = view.query_one(Tree)
+        target = next(node for node in _walk(tree.root) if node.data and node.data.name == world.consumer)
+        tree.move_cursor(target)
+        tree.focus()
+        await pilot.press("enter")
+        function = main.query_one(FunctionDetail)
+        await wait_for(pilot, lambda: function.name_shown == world.consumer, what="the consumer opened")
+        assert switcher.current == "function-detail"

@@ -24,7 +24,8 @@ from localstack_tui.ui.widgets.queue_detail import QueueDetail
 from localstack_tui.ui.widgets.resource_list import ResourceList
 from localstack_tui.ui.widgets.status_bar import StatusBar
 
-if TYPE_CHECKING:  # the wizards are imported when one is opened: not on the start-up path
+if TYPE_CHECKING:  # the wizards and the map are imported when opened: not on the start-up path
+    from localstack_tui.ui.widgets.flow_view import FlowView
     from localstack_tui.ui.wizards.base import Choices, Wizard
 
 WELCOME = """[b]Welcome to lstui[/b]
@@ -44,6 +45,7 @@ class MainScreen(Screen[None]):
         Binding("u", "wizard('upload')", "Upload", id="wizard.upload"),
         Binding("i", "wizard('invoke')", "Invoke", id="wizard.invoke"),
         Binding("e", "flow_map", "Event flow", id="main.flow_map"),
+        Binding("E", "flow_pane", "Flow here", id="main.flow_pane"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
     ]
 
@@ -51,6 +53,7 @@ class MainScreen(Screen[None]):
         super().__init__(**kwargs)
         self.clients = clients
         self.refresh_seconds = refresh_seconds
+        self._flow_back = "welcome"  # the detail the flow pane replaced
 
     def _get_clients(self) -> AwsClients:
         return self.clients
@@ -105,6 +108,10 @@ class MainScreen(Screen[None]):
         for pane in self.query(ResourceList):
             pane.poll()
         switcher = self.query_one("#detail", ContentSwitcher)
+        if switcher.current == "flow-pane":
+            from localstack_tui.ui.widgets.flow_view import FlowView
+
+            self.query_one("#flow-pane", FlowView).action_refresh()
         if switcher.current == "bucket-detail":
             bucket = self.query_one(BucketDetail)
             if bucket.bucket:
@@ -137,6 +144,40 @@ class MainScreen(Screen[None]):
         from localstack_tui.ui.screens.flow_map import FlowMapScreen
 
         self.app.push_screen(FlowMapScreen(self.clients))
+
+    def action_flow_pane(self) -> None:
+        """The selected resource's event flow in the detail pane; E again: back to its detail."""
+        from textual.widgets import Tree
+
+        from localstack_tui.ui.widgets.flow_view import FlowView
+
+        switcher = self.query_one("#detail", ContentSwitcher)
+        if switcher.current == "flow-pane":
+            switcher.current = self._flow_back
+            return
+        bucket, queue, function = self._selected()
+        name = bucket or queue or function
+        self._flow_back = switcher.current or "welcome"
+        found = self.query("#flow-pane")
+        if found:
+            view = found.first(FlowView)
+            switcher.current = "flow-pane"
+            view.show_only(name)
+            view.query_one(Tree).focus()
+        else:
+            view = FlowView(self.clients, id="flow-pane", classes="pane")
+            view.only = name
+            view.focus_on_mount = True
+            switcher.add_content(view, set_current=True)
+
+    # The flow pane's messages, by Textual's handler names (no import of the map at start-up).
+    def on_flow_view_open(self, message: FlowView.Open) -> None:
+        message.stop()
+        self.open_named(message.kind, message.name)
+
+    def on_flow_view_wizard_for(self, message: FlowView.WizardFor) -> None:
+        message.stop()
+        self.open_wizard_for(message.wizard, message.kind, message.name)
 
     def open_named(self, kind: str, name: str) -> None:
         """Select a bucket, queue or function by name (a queue's key is its URL)."""
