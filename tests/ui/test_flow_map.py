@@ -187,3 +187,41 @@ async def test_the_flow_of_the_selected_resource_as_a_pane(world: World) -> None
         function = main.query_one(FunctionDetail)
         await wait_for(pilot, lambda: function.name_shown == world.consumer, what="the consumer opened")
         assert switcher.current == "function-detail"
+
+
+async def test_a_broken_link_and_a_burst_on_the_map(world: World, clients: Any, aws: Any, tmp_path: Any) -> None:
+    import uuid
+
+    from localstack_tui.core.burst import burst_upload
+    from localstack_tui.core.functions import DeploySpec, deploy_function
+    from localstack_tui.core.wiring import wire_s3_to_lambda
+
+    tag = uuid.uuid4().hex[:6]
+    bucket, gone = f"map-broken-{tag}", f"map-gone-{tag}"
+    source = tmp_path / "lambda_function.py"
+    source.write_text("def lambda_handler(event, context):\n    return 1\n")
+    deploy_function(clients, DeploySpec(source, gone))
+    aws("s3").create_bucket(Bucket=bucket)
+    wire_s3_to_lambda(clients, bucket, gone, ["s3:ObjectCreated:Put"], suffix=".png")
+    aws("lambda").delete_function(FunctionName=gone)
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        app: Any = pilot.app
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.is_mounted, what="main")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.view.builds >= 1, what="map")
+        screen: FlowMapScreen = app.screen
+        broken = next(line for line in tree_lines(screen) if f"λ {gone}" in line)
+        assert (
+            broken.startswith("──[ObjectCreated:Put [suffix .png]]──▶")
+            and f"✗ function {gone} does not exist" in broken
+        )
+        assert f"{bucket} → {gone}: function {gone} does not exist" in str(screen.query_one(".map-status").render())
+
+        def consumer_runs() -> int:
+            line = next(line for line in tree_lines(screen) if f"λ {world.consumer}" in line)
+            return int(line.split(f"λ {world.consumer}", 1)[1].split()[0])
+
+        before = consumer_runs()
+        # A burst into the bucket's images/ prefix: S3 → the queue → the consumer, live on the map.
+        burst_upload(clients, world.bucket, 5, concurrency=5, prefix="images/burst-")
+        await wait_for(pilot, lambda: consumer_runs() > before, timeout=30, what="the consumer's runs going up")
