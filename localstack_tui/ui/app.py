@@ -94,14 +94,7 @@ class LstuiCommands(Provider):
                 ("Purge queue", partial(app.run_on_main, QueueDetail, "action_purge"), "after a confirmation (x)"),
                 ("Show/hide environment values", partial(app.run_on_main, FunctionDetail, "action_toggle_mask"), "(m)"),
             ]
-            for bucket in main.query_one(BucketList).items:
-                commands.append((f"Bucket: {bucket.name}", partial(main.jump_to, "bucket", bucket.name), "open it"))
-            for queue in main.query_one(QueueList).items:
-                commands.append((f"Queue: {queue.name}", partial(main.jump_to, "queue", queue.url), "open it"))
-            for function in main.query_one(FunctionList).items:
-                commands.append(
-                    (f"Function: {function.name}", partial(main.jump_to, "function", function.name), "open it")
-                )
+            commands += self._resources(main)
         for name in sorted(app.config.profiles):
             commands.append(
                 (
@@ -111,6 +104,21 @@ class LstuiCommands(Provider):
                 )
             )
         return commands
+
+    @staticmethod
+    def _resources(main: MainScreen) -> list[tuple[str, Callable[[], Any], str]]:
+        """Every listed resource to jump to (none while the main screen is still being composed)."""
+        try:
+            buckets = main.query_one(BucketList).items
+            queues = main.query_one(QueueList).items
+            functions = main.query_one(FunctionList).items
+        except NoMatches:
+            return []
+        found: list[tuple[str, Callable[[], Any], str]] = []
+        found += [(f"Bucket: {b.name}", partial(main.jump_to, "bucket", b.name), "open it") for b in buckets]
+        found += [(f"Queue: {q.name}", partial(main.jump_to, "queue", q.url), "open it") for q in queues]
+        found += [(f"Function: {f.name}", partial(main.jump_to, "function", f.name), "open it") for f in functions]
+        return found
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
