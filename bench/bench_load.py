@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import subprocess
-import sys
 import tempfile
 import time
 import zipfile
@@ -27,7 +25,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config as BotoConfig
-from harness import AWS_BIN, AWSCLI_ENV, ROOT, USER_ENV, median_p90, start_server, stop_server, timed
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, median_p90, run_headless, start_server, stop_server, timed
 
 BUCKETS, QUEUES, FUNCTIONS = 1_000, 500, 500
 KEYS = [
@@ -158,19 +156,8 @@ def main() -> None:
             seed(endpoint)
 
             def app_round() -> dict[str, Any]:
-                process = subprocess.run(
-                    [sys.executable, "-c", APP_SCRIPT, endpoint, f"{BUCKETS},{QUEUES},{FUNCTIONS}", ",".join(KEYS)],
-                    env={**USER_ENV, "LSTUI_CONFIG": str(workdir / "no-config.toml")},
-                    capture_output=True,
-                    text=True,
-                    cwd=ROOT,
-                    timeout=600,
-                )
-                lines = [line for line in process.stdout.splitlines() if line.startswith("{")]
-                if process.returncode != 0 or not lines or "error" in lines[-1]:
-                    raise RuntimeError(f"headless lstui failed: {process.stdout[-2000:]}\n{process.stderr[-3000:]}")
-                report: dict[str, Any] = json.loads(lines[-1])
-                return report
+                counts = f"{BUCKETS},{QUEUES},{FUNCTIONS}"
+                return run_headless(APP_SCRIPT, [endpoint, counts, ",".join(KEYS)], workdir)
 
             def listings() -> None:
                 for command in (["s3", "ls"], ["sqs", "list-queues"], ["lambda", "list-functions"]):

@@ -14,16 +14,14 @@ memory. Writes bench/results/logpane.md.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import boto3
-from harness import AWS_BIN, AWSCLI_ENV, ROOT, USER_ENV, median_p90, start_server, stop_server
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, median_p90, run_headless, start_server, stop_server
 
 LINES = 100_000
 GROUP = "/aws/lambda/bench-logpane"
@@ -116,19 +114,7 @@ def awscli_fetch(endpoint: str) -> tuple[float, float]:
 
 
 def lstui_round(endpoint: str, workdir: Path) -> dict[str, Any]:
-    process = subprocess.run(
-        [sys.executable, "-c", APP_SCRIPT, endpoint, GROUP.rsplit("/", 1)[-1], str(LINES), ",".join(KEYS)],
-        env={**USER_ENV, "LSTUI_CONFIG": str(workdir / "no-config.toml")},
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
-    lines = [line for line in process.stdout.splitlines() if line.startswith("{")]
-    if process.returncode != 0 or not lines or "error" in lines[-1]:
-        raise RuntimeError(f"headless lstui failed: {process.stdout[-2000:]}\n{process.stderr[-3000:]}")
-    report: dict[str, Any] = json.loads(lines[-1])
-    return report
+    return run_headless(APP_SCRIPT, [endpoint, GROUP.rsplit("/", 1)[-1], str(LINES), ",".join(KEYS)], workdir)
 
 
 def main() -> None:

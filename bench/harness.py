@@ -102,3 +102,23 @@ AWSCLI_ENV = {
     "AWS_PAGER": "",
 }
 AWS_BIN = shutil.which("aws", path=str(Path(sys.executable).parent)) or "aws"
+
+
+def run_headless(script: str, args: list[str], workdir: Path, timeout: float = 600) -> dict[str, Any]:
+    """Run a headless-lstui script in a fresh Python (as a user's would: no config, bytecode cached);
+    its report is the last JSON line it prints."""
+    import json
+
+    process = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env={**USER_ENV, "LSTUI_CONFIG": str(workdir / "no-config.toml")},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+    )
+    lines = [line for line in process.stdout.splitlines() if line.startswith("{")]
+    if process.returncode != 0 or not lines or "error" in lines[-1]:
+        raise RuntimeError(f"headless lstui failed: {process.stdout[-2000:]}\n{process.stderr[-3000:]}")
+    report: dict[str, Any] = json.loads(lines[-1])
+    return report

@@ -45,6 +45,7 @@ class Node:
     name: str
     figures: str = ""  # e.g. "3 visible · 0 in flight", "12 runs · 1 error (5 min)"
     problem: str = ""  # why it cannot work, when it cannot
+    reading: int | None = None  # the number a sparkline follows: visible messages, or runs
 
     @property
     def key(self) -> str:
@@ -185,7 +186,7 @@ def build_flow_map(clients: AwsClients, activity: bool = True) -> FlowMap:
 
     for queue in queues:
         depth = f"{queue.visible} visible · {queue.in_flight} in flight"
-        flow.add(Node("dlq" if queue.is_dlq else "queue", queue.name, depth))
+        flow.add(Node("dlq" if queue.is_dlq else "queue", queue.name, depth, reading=queue.visible))
     for function in functions:
         problem = ""
         if function.state == "Failed":
@@ -194,7 +195,15 @@ def build_flow_map(clients: AwsClients, activity: bool = True) -> FlowMap:
         shown = f"{runs} run{'s' if runs != 1 else ''}" + (
             f" · {errors} error{'s' if errors != 1 else ''}" if errors else ""
         )
-        flow.add(Node("function", function.name, f"{shown} in 5 min" if activity else "", problem))
+        flow.add(
+            Node(
+                "function",
+                function.name,
+                f"{shown} in 5 min" if activity else "",
+                problem,
+                reading=runs if activity else None,
+            )
+        )
 
     for bucket_name, config, error in configs:
         bucket = flow.add(

@@ -16,20 +16,26 @@ def shown(pane: LogPane) -> list[str]:
     return pane.view.lines_text()
 
 
+async def open_function(pilot: Any, name: str) -> None:
+    """Select a function on the main screen, once it is listed."""
+    app = pilot.app
+
+    def jumped() -> bool:
+        screen = app.screen
+        if not isinstance(screen, MainScreen) or not screen.is_mounted:
+            return False
+        try:
+            return screen.jump_to("function", name)
+        except Exception:
+            return False
+
+    await wait_for(pilot, jumped, timeout=30, what="the function")
+
+
 async def test_filter_pause_and_timestamps(world: World, aws: Any) -> None:
     async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
         app: Any = pilot.app
-
-        def jumped() -> bool:
-            screen = app.screen
-            if not isinstance(screen, MainScreen) or not screen.is_mounted:
-                return False
-            try:
-                return screen.jump_to("function", world.function)
-            except Exception:
-                return False
-
-        await wait_for(pilot, jumped, timeout=30, what="the function")
+        await open_function(pilot, world.function)
         pane = app.screen.query_one(LogPane)
         await wait_for(pilot, lambda: any("handled" in line for line in shown(pane)), what="log lines")
         assert any("START RequestId" in line for line in shown(pane))
@@ -71,17 +77,7 @@ async def test_filter_pause_and_timestamps(world: World, aws: Any) -> None:
 async def test_every_function_and_search(world: World, aws: Any) -> None:
     async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
         app: Any = pilot.app
-
-        def jumped() -> bool:
-            screen = app.screen
-            if not isinstance(screen, MainScreen) or not screen.is_mounted:
-                return False
-            try:
-                return screen.jump_to("function", world.function)
-            except Exception:
-                return False
-
-        await wait_for(pilot, jumped, timeout=30, what="the function")
+        await open_function(pilot, world.function)
         pane = app.screen.query_one(LogPane)
         await wait_for(pilot, lambda: pane.source == world.function, what="following the function")
         pane.view.focus()

@@ -138,9 +138,8 @@ class FlowView(Vertical):
             self.builds += 1
             self.flow = message.flow
             for key, node in message.flow.nodes.items():
-                value = _reading(node.figures)
-                if value is not None:
-                    self.history.setdefault(key, deque(maxlen=HISTORY)).append(value)
+                if node.reading is not None:
+                    self.history.setdefault(key, deque(maxlen=HISTORY)).append(node.reading)
             self._redraw()
         self.set_timer(REFRESH_SECONDS, self._tick)
 
@@ -312,9 +311,3 @@ class FlowView(Vertical):
             f"Moved {result.moved} message{'s' if result.moved != 1 else ''} from {message.dlq} to {target}{left}."
         )
         self._build()
-
-
-def _reading(figures: str) -> int | None:
-    """The number a node's sparkline follows: a queue's visible messages, a function's runs."""
-    head = figures.split(" ", 1)[0]
-    return int(head) if head.isdigit() else None

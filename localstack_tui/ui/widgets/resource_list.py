@@ -153,14 +153,8 @@ class ResourceList[T](Vertical):
         self.items = list(message.items)
         if changed:  # a quiet refresh costs the UI nothing, even with 1,000 rows
             self._render_rows()
-        status = self.query_one(".list-status", Label)
-        count = len(self.items)
-        shown = len(self._shown)
-        text = f"{count} {self.kind}{'s' if count != 1 else ''}"
-        if self._filter:
-            text = f"{shown} of {count} {self.kind}s match “{self._filter}”"
-        status.update(text)
-        status.remove_class("-error")
+        self._show_count()
+        self.query_one(".list-status", Label).remove_class("-error")
         if self._reveal_key is not None and self.select_key(self._reveal_key):
             self._reveal_key = None
         self._rearm()
@@ -286,12 +280,15 @@ class ResourceList[T](Vertical):
     def _apply_filter(self) -> None:
         self._filter_timer = None
         self._render_rows()
-        status = self.query_one(".list-status", Label)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        """The status line: how many there are, and how many match the filter."""
+        count = len(self.items)
+        text = f"{count} {self.kind}{'s' if count != 1 else ''}"
         if self._filter:
-            status.update(f"{len(self._shown)} of {len(self.items)} {self.kind}s match “{self._filter}”")
-        else:
-            count = len(self.items)
-            status.update(f"{count} {self.kind}{'s' if count != 1 else ''}")
+            text = f"{len(self._shown)} of {count} {self.kind}s match “{self._filter}”"
+        self.query_one(".list-status", Label).update(text)
 
     @on(Input.Submitted, ".list-filter")
     def _on_filter_done(self, event: Input.Submitted) -> None:
