@@ -31,7 +31,16 @@ def test_sparkline() -> None:
     assert sparkline([0, 7, 14]) == "▁▄█"
 
 
-async def test_the_map_shows_the_wiring_live_and_opens_what_is_picked(world: World, aws: Any) -> None:
+async def test_the_map_shows_the_wiring_live_and_opens_what_is_picked(world: World, clients: Any, aws: Any) -> None:
+    import uuid
+
+    from localstack_tui.core.wiring import wire_dlq
+
+    # A queue and DLQ of this test's own, for the live count: the shared world's stay as they are.
+    live = f"map-live-{uuid.uuid4().hex[:6]}"
+    aws("sqs").create_queue(QueueName=live)
+    wire_dlq(clients, live, f"{live}-dlq", max_receive_count=3)
+    live_dlq = f"{live}-dlq"
     async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
         app: Any = pilot.app
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.is_mounted, what="main")
@@ -47,21 +56,22 @@ async def test_the_map_shows_the_wiring_live_and_opens_what_is_picked(world: Wor
         queue_line = next(line for line in below if f"[ObjectCreated:* [prefix images/]]──▶ ✉ {world.queue}" in line)
         assert "visible" in queue_line
         assert any(f"[batch 10]──▶ λ {world.consumer}" in line for line in lines)
-        dlq_line = next(line for line in lines if f"[after 3 receives]──▶ ☠ {world.dlq}" in line)
-        before = int(dlq_line.split(f"☠ {world.dlq}", 1)[1].split()[0])
+        assert any(f"[after 3 receives]──▶ ☠ {world.dlq}" in line for line in lines)
+        dlq_line = next(line for line in lines if f"[after 3 receives]──▶ ☠ {live_dlq}" in line)
+        before = int(dlq_line.split(f"☠ {live_dlq}", 1)[1].split()[0])
 
         # Live: a message into the DLQ shows on the map by itself.
-        url = aws("sqs").get_queue_url(QueueName=world.dlq)["QueueUrl"]
+        url = aws("sqs").get_queue_url(QueueName=live_dlq)["QueueUrl"]
         aws("sqs").send_message(QueueUrl=url, MessageBody="{}")
 
         def dlq_count() -> int:
-            line = next(line for line in tree_lines(screen) if f"☠ {world.dlq}" in line)
-            return int(line.split(f"☠ {world.dlq}", 1)[1].split()[0])
+            line = next(line for line in tree_lines(screen) if f"☠ {live_dlq}" in line)
+            return int(line.split(f"☠ {live_dlq}", 1)[1].split()[0])
 
         await wait_for(pilot, lambda: dlq_count() == before + 1, timeout=20, what="the new DLQ depth")
         status = str(screen.query_one(".map-status", Label).render())
         assert f"{len(screen.view.flow.nodes)} resources" in status if screen.view.flow else False
-        assert len(screen.view.history[f"queue:{world.dlq}"]) >= 2, "a sparkline needs readings over time"
+        assert len(screen.view.history[f"queue:{live_dlq}"]) >= 2, "a sparkline needs readings over time"
 
         # `/`: only what is connected to one resource.
         await pilot.press("slash")
@@ -194,7 +204,7 @@ async def test_a_broken_link_and_a_burst_on_the_map(world: World, clients: Any, 
 
     from localstack_tui.core.burst import burst_upload
     from localstack_tui.core.functions import DeploySpec, deploy_function
-    from localstack_tui.core.wiring import wire_s3_to_lambda
+    from localstack_tui.core.wiring import PipelineSpec, build_pipeline, wire_s3_to_lambda
 
     tag = uuid.uuid4().hex[:6]
     bucket, gone = f"map-broken-{tag}", f"map-gone-{tag}"
@@ -204,6 +214,8 @@ async def test_a_broken_link_and_a_burst_on_the_map(world: World, clients: Any, 
     aws("s3").create_bucket(Bucket=bucket)
     wire_s3_to_lambda(clients, bucket, gone, ["s3:ObjectCreated:Put"], suffix=".png")
     aws("lambda").delete_function(FunctionName=gone)
+    own_bucket = f"map-burst-{tag}"
+    build_pipeline(clients, PipelineSpec(own_bucket, f"{own_bucket}-q", f"{own_bucket}-dlq", world.consumer))
     async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
         app: Any = pilot.app
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.is_mounted, what="main")
@@ -222,6 +234,6 @@ async def test_a_broken_link_and_a_burst_on_the_map(world: World, clients: Any, 
             return int(line.split(f"λ {world.consumer}", 1)[1].split()[0])
 
         before = consumer_runs()
-        # A burst into the bucket's images/ prefix: S3 → the queue → the consumer, live on the map.
-        burst_upload(clients, world.bucket, 5, concurrency=5, prefix="images/burst-")
+        # A burst through a pipeline of this test's own into the consumer, live on the map.
+        burst_upload(clients, own_bucket, 5, concurrency=5)
         await wait_for(pilot, lambda: consumer_runs() > before, timeout=30, what="the consumer's runs going up")
