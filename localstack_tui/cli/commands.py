@@ -121,10 +121,13 @@ def burst(clients: AwsClients, args: argparse.Namespace) -> int:
         return 0 if not result.failed else 1
     deadline = time.monotonic() + args.wait
     shown = ""
+    previous = ""
     while True:
         account = account_burst(clients, result, function, queue, dlq)
-        settled = account.complete and not account.queued
         line = account.summary()
+        # Settled: every key found, none queued, and the same account twice (nothing still moving).
+        settled = account.complete and not account.queued and line == previous
+        previous = line
         if line != shown and not settled:
             print(f"  … {line}", flush=True)
             shown = line

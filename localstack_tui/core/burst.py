@@ -148,7 +148,8 @@ def account_burst(
             invocations += event.message.startswith("REPORT RequestId")
     in_dlq: set[str] = set()
     queued: set[str] = set()
-    for name, found in ((dlq, in_dlq), (queue, queued)):
+    # The queue before the DLQ: a message moved between the two reads is then seen in the DLQ, not lost.
+    for name, found in ((queue, queued), (dlq, in_dlq)):
         if not name:
             continue
         try:
