@@ -49,6 +49,8 @@ HANDLER = "def lambda_handler(event, context):\n    return {'statusCode': 200}\n
 APP_SCRIPT = r"""
 import asyncio, json, sys, time
 t0 = time.perf_counter()
+from localstack_tui.ui.startup import pause_gc
+pause_gc()  # as `lstui` does before importing the UI
 from localstack_tui.core.config import Config
 from localstack_tui.core.connection import Connection
 from localstack_tui.ui.app import LstuiApp

@@ -156,6 +156,26 @@ def _build_parser() -> argparse.ArgumentParser:
     flow.add_argument("--only", metavar="NAME", help="only what is connected to this bucket, queue or function")
     flow.add_argument("--no-activity", action="store_true", help="skip reading the logs for runs and errors")
 
+    config = commands.add_parser(
+        "config",
+        help="where lstui's config file is, and writing it (init, add-profile)",
+        description="lstui's config file (TOML; LSTUI_CONFIG points elsewhere). lstui writes it readable "
+        "by you only (mode 600) and never rewrites what you wrote: add-profile appends.",
+    )
+    actions = config.add_subparsers(dest="config_action", metavar="ACTION", required=True)
+    actions.add_parser("path", help="print the config file's path")
+    actions.add_parser("show", help="print the profiles and settings lstui reads from it")
+    actions.add_parser("init", help="write a starter config (never over an existing file)")
+    add = actions.add_parser("add-profile", help="append a profile (the file is created if missing)")
+    add.add_argument("name", help="the profile's name (letters, digits, - and _)")
+    add.add_argument("--endpoint-url", help="e.g. http://localhost:4566")
+    add.add_argument("--region", help="e.g. us-east-1")
+    add.add_argument("--aws-profile", help="an AWS profile (~/.aws) for the credentials")
+    add.add_argument("--access-key-id", help="with --secret-access-key (stored in the file, mode 600)")
+    add.add_argument("--secret-access-key")
+    add.add_argument("--allow-remote", action="store_true", help="allow changes if the endpoint is not local")
+    add.add_argument("--default", action="store_true", help="make it the default profile")
+
     logs = command("logs", "print a function's CloudWatch log lines")
     logs.add_argument("function", help="function name (or a log group starting with /)")
     logs.add_argument("--follow", "-f", action="store_true", help="keep printing new lines")
@@ -173,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         from localstack_tui.cli.server import run_server
 
         return run_server(args)
+    if args.command == "config":
+        from localstack_tui.cli.config_command import run_config
+
+        return run_config(args)
     from localstack_tui.cli.commands import run_command
     from localstack_tui.core.errors import LstuiError
 
@@ -183,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `lstui map | head`: the reader left, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # never a traceback for a user, unless asked
         if os.environ.get("LSTUI_DEBUG"):
             traceback.print_exc()
@@ -192,12 +219,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_tui(args: argparse.Namespace) -> int:
     """`lstui` alone: the explorer. Stops an embedded LocalStack it started unless asked to keep it."""
-    from localstack_tui.core.config import load_config
+    from localstack_tui.ui.startup import pause_gc
+
+    pause_gc()  # the app resumes it once its panes are filled
+    from localstack_tui.core.config import load_config_or_defaults, permissions_warning
     from localstack_tui.core.connection import resolve_connection
     from localstack_tui.core.errors import LstuiError
 
+    config, problem = load_config_or_defaults()  # a broken file: the defaults, and the app says why
+    if problem and args.profile:
+        print(f"lstui: cannot use profile {args.profile}: {problem}", file=sys.stderr)
+        return 1
     try:
-        config = load_config()
         connection = resolve_connection(
             endpoint_url=args.endpoint_url,
             region=args.region,
@@ -211,6 +244,8 @@ def run_tui(args: argparse.Namespace) -> int:
     from localstack_tui.ui.app import LstuiApp
 
     app = LstuiApp(connection, config)
+    broken = f"{problem}; lstui started with the defaults" if problem else None
+    app.startup_warnings = [warning for warning in (broken, permissions_warning()) if warning]
     app.run()
     server = app.background_server
     if server is not None and server.running():

@@ -18,11 +18,22 @@ Command = Callable[[AwsClients, argparse.Namespace], int]
 
 
 def clients_from_args(args: argparse.Namespace) -> AwsClients:
+    from localstack_tui.core.config import load_config_or_defaults, permissions_warning
+
+    config, problem = load_config_or_defaults()
+    if problem and args.profile:
+        raise ValidationError(f"cannot use profile {args.profile}: {problem}")
+    if problem:
+        print(f"lstui: warning: {problem}; using the defaults", file=sys.stderr)
+    warning = permissions_warning()
+    if warning:
+        print(f"lstui: warning: {warning}", file=sys.stderr)
     connection = resolve_connection(
         endpoint_url=args.endpoint_url,
         region=args.region,
         profile=args.profile,
         allow_remote=args.allow_remote,
+        config=config,
     )
     return AwsClients(connection)
 

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,3 +128,131 @@ def load_config(path: Path | None = None) -> Config:
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
     return parse_config(text, str(path))
+
+
+def load_config_or_defaults(path: Path | None = None) -> tuple[Config, str | None]:
+    """The config, or the defaults and why the file could not be used (lstui still starts)."""
+    try:
+        return load_config(path), None
+    except ValidationError as exc:
+        return Config(), str(exc)
+
+
+def permissions_warning(path: Path | None = None) -> str | None:
+    """A warning when a config file holding credentials can be read by others (as ssh warns)."""
+    path = path or config_path()
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if mode & 0o077 and ("secret_access_key" in text or "access_key_id" in text):
+        return f"{path} holds credentials and can be read by others (mode {mode & 0o777:o}): chmod 600 {path}"
+    return None
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+STARTER = """\
+# lstui's configuration (the README's "Configuration" says more).
+# Profiles: one per LocalStack (or AWS account) you talk to; `lstui --profile NAME` picks one.
+
+default_profile = "local"
+refresh_seconds = 5.0
+
+[profiles.local]
+endpoint_url = "http://localhost:4566"
+region = "us-east-1"
+
+# [profiles.shared]
+# endpoint_url = "https://localstack.example.internal:4566"
+# region = "eu-west-1"
+# allow_remote = true          # changes on a non-local endpoint are refused unless this is set
+
+# [keymap]                     # binding id = key(s); ids are listed on the help screen (?)
+# "main.refresh" = "ctrl+r"
+"""
+
+PROFILE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (0600), atomically: a crash leaves the old file whole."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o600)  # whatever the umask
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def init_config(path: Path | None = None) -> Path:
+    """Write the starter config; never over an existing file."""
+    path = path or config_path()
+    if path.exists():
+        raise ValidationError(f"{path} already exists: edit it, or add a profile with `lstui config add-profile`")
+    write_private(path, STARTER)
+    return path
+
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped, the rest as it is."""
+    escaped = "".join(
+        _TOML_ESCAPES.get(char) or (f"\\u{ord(char):04x}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
+        for char in value
+    )
+    return f'"{escaped}"'
+
+
+def add_profile(profile: Profile, make_default: bool = False, path: Path | None = None) -> Path:
+    """Append a profile to the config file (created if missing), keeping every line the user wrote."""
+    from localstack_tui.core.connection import validate_endpoint_url
+
+    path = path or config_path()
+    if not PROFILE_NAME.fullmatch(profile.name):
+        raise ValidationError(f"profile name {profile.name!r}: use letters, digits, - and _ (at most 64)")
+    if profile.endpoint_url is not None:
+        validate_endpoint_url(profile.endpoint_url)
+    if profile.region is not None and not REGION.fullmatch(profile.region):
+        raise ValidationError(f"region {profile.region!r} is not an AWS region (e.g. us-east-1)")
+    if (profile.access_key_id is None) != (profile.secret_access_key is None):
+        raise ValidationError("give both the access key id and the secret access key, or neither")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
+    existing = parse_config(text, str(path))  # a broken file is not written over: fix it first
+    if profile.name in existing.profiles:
+        raise ValidationError(f"{path} already has a profile {profile.name!r}: edit it there")
+    lines = [f"[profiles.{profile.name}]"]
+    for key in ("endpoint_url", "region", "aws_profile", "access_key_id", "secret_access_key"):
+        value = getattr(profile, key)
+        if value is not None:
+            lines.append(f"{key} = {_toml_string(value)}")
+    if profile.allow_remote:
+        lines.append("allow_remote = true")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    text = f"{text}\n" + "\n".join(lines) + "\n" if text else "\n".join(lines) + "\n"
+    if make_default:
+        line = f"default_profile = {_toml_string(profile.name)}"
+        if existing.default_profile is not None:
+            text = re.sub(r"(?m)^default_profile\s*=.*$", lambda _: line, text, count=1)
+        else:
+            text = f"{line}\n{text}"  # a top-level key goes before every table
+    parse_config(text, str(path))  # what is written reads back
+    write_private(path, text)
+    return path

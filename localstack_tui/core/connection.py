@@ -144,6 +144,27 @@ def skip_unused_accelerators() -> None:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type] # None = "not installed" to the import system
 
 
+def use_plain_json_models(session: Any) -> None:
+    """Load botocore's service models into plain dicts instead of OrderedDicts.
+
+    botocore parses ~4 MB of JSON for the s3, sqs and lambda clients, with an
+    OrderedDict for every object: half of that parsing time (~40 ms of each
+    start). Python's dicts keep their order, which is all botocore asks of them.
+    """
+    import json
+
+    from botocore.loaders import JSONFileLoader
+
+    class PlainJSONFileLoader(JSONFileLoader):  # type: ignore[misc] # botocore has no types
+        def _load_file(self, full_path: str, open_method: Any) -> Any:
+            if not os.path.isfile(full_path):
+                return None
+            with open_method(full_path, "rb") as fp:
+                return json.loads(fp.read().decode("utf-8"))
+
+    session.get_component("data_loader").file_loader = PlainJSONFileLoader()
+
+
 @dataclass
 class AwsClients:
     """botocore clients for one connection, made once and shared (clients are thread-safe)."""
@@ -170,6 +191,7 @@ class AwsClients:
         if self._session is None:
             # One session for every client: its loader caches the service models.
             self._session = botocore.session.Session(profile=conn.aws_profile)
+            use_plain_json_models(self._session)
         session = self._session
         boto_config = BotoConfig(
             connect_timeout=3,

@@ -23,7 +23,6 @@ from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import EndpointError, LstuiError, ValidationError
 from localstack_tui.core.functions import DeploySpec, deploy_function, function_exists
 from localstack_tui.core.health import probe_health
-from localstack_tui.core.packaging import EXCLUDED_DIRS, is_excluded
 
 # watchfiles yields once the files were quiet for STEP_MS, or at the latest after DEBOUNCE_MS of
 # changes (its defaults, 50 ms and 1,600 ms, would split a burst of saves or add 1.6 s to each).
@@ -52,6 +51,8 @@ class DevLoopEvent:
 
 def watch_filter(source: Path) -> Callable[[object, str], bool]:
     """Which changed paths count: the source itself (a file) or its tree, less caches and editors' files."""
+    from localstack_tui.core.packaging import EXCLUDED_DIRS, is_excluded  # the packager: when watching starts
+
     root = source.resolve()
 
     def accept(_change: object, path: str) -> bool:

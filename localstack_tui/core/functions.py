@@ -10,18 +10,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from localstack_tui.core.aws_errors import aws_call
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import AwsCallError, LstuiError, NotFoundError, ValidationError
-from localstack_tui.core.packaging import (
-    Package,
-    build_zip,
-    check_handler,
-    check_python_syntax,
-    derive_handler,
-)
+
+if TYPE_CHECKING:
+    from localstack_tui.core.packaging import Package
 
 FAKE_ROLE = "arn:aws:iam::000000000000:role/fake-role"
 HOST_RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -160,12 +156,17 @@ class DeployResult:
 
 def validate_deploy(spec: DeploySpec) -> tuple[Package, str]:
     """Check a DeploySpec before AWS is called; return the package and the handler."""
+    from localstack_tui.core.packaging import build_zip
+
     handler = check_deploy(spec)
     return build_zip(spec.source), handler
 
 
 def check_deploy(spec: DeploySpec) -> str:
     """Every check of `validate_deploy` but the zipping (cheap enough for every keystroke); the handler."""
+    # Imported here: zipping and parsing sources is not on the explorer's start-up path.
+    from localstack_tui.core.packaging import check_handler, check_python_syntax, derive_handler
+
     function_name(spec.name)
     if spec.runtime is not None and not RUNTIME_PATTERN.match(spec.runtime):
         raise ValidationError(f"runtime {spec.runtime!r} is not a Lambda runtime (e.g. {HOST_RUNTIME})")

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from textual import on, work
@@ -20,19 +20,23 @@ from localstack_tui.core.config import Config, config_path
 from localstack_tui.core.connection import AwsClients, Connection, resolve_connection
 from localstack_tui.core.errors import LstuiError
 from localstack_tui.core.health import Health, probe_health
-from localstack_tui.embedded.server import BackgroundServer, ServerError, ServerSettings, default_data_dir
 from localstack_tui.ui.screens.help import HelpScreen
 from localstack_tui.ui.screens.main import MainScreen
 from localstack_tui.ui.screens.no_localstack import Choice, NoLocalStackScreen, StartingScreen
+from localstack_tui.ui.startup import resume_gc
 from localstack_tui.ui.widgets.bucket_detail import BucketDetail
 from localstack_tui.ui.widgets.function_detail import FunctionDetail
 from localstack_tui.ui.widgets.lists import BucketList, FunctionList, QueueList
 from localstack_tui.ui.widgets.queue_detail import QueueDetail
 from localstack_tui.ui.widgets.status_bar import StatusBar
 
+if TYPE_CHECKING:  # the embedded server is imported when the user starts it
+    from localstack_tui.embedded.server import BackgroundServer, ServerSettings
+
 # The health probe: a lost server shows within ~2 s (a probe every second, each given 1 s).
 HEALTH_SECONDS = 1.0
 HEALTH_TIMEOUT = 1.0
+GC_RESUME_SECONDS = 5.0  # the garbage collector resumes by then even when the panes are not filled
 
 
 def embedded_can_start() -> str | None:
@@ -163,9 +167,13 @@ class LstuiApp(App[None]):
         self.keep_server = False
         self.main_screen: MainScreen | None = None
         self.health: Health | None = None
+        self.startup_warnings: list[str] = []  # e.g. a config file that could not be read
 
     # -- start-up -------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self.set_timer(GC_RESUME_SECONDS, resume_gc)
+        for warning in self.startup_warnings:
+            self.notify(warning, title="Config", severity="warning", timeout=20)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self.check_endpoint()
@@ -262,6 +270,8 @@ class LstuiApp(App[None]):
 
     def _server_settings(self) -> ServerSettings:
         """The embedded server on the endpoint's port when the endpoint is local, else on 4566."""
+        from localstack_tui.embedded.server import ServerSettings, default_data_dir
+
         parts = urlsplit(self.connection.endpoint_url)
         port = parts.port or 4566
         if self.connection.is_local and parts.scheme == "http":
@@ -270,6 +280,8 @@ class LstuiApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="server")
     def _start_server(self, settings: ServerSettings) -> None:
+        from localstack_tui.embedded.server import BackgroundServer, ServerError
+
         server = BackgroundServer(settings)
         try:
             seconds = server.start()
@@ -333,7 +345,14 @@ class LstuiApp(App[None]):
                     sections.append((title, rows))
         extra = [
             ("BucketDetail", [("j", "raw notification JSON", "bucket.raw_json")]),
-            ("QueueDetail", [("p", "peek messages again", "queue.peek"), ("x", "purge (asks first)", "queue.purge")]),
+            (
+                "QueueDetail",
+                [
+                    ("p", "peek messages again", "queue.peek"),
+                    ("] / [", "next / previous page of messages", "queue.next_page"),
+                    ("x", "purge (asks first)", "queue.purge"),
+                ],
+            ),
             (
                 "FunctionDetail",
                 [

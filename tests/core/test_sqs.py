@@ -334,7 +334,7 @@ def test_peek_shows_messages_without_consuming_them(clients: AwsClients, aws: Ca
 
 def test_peek_of_an_empty_queue(clients: AwsClients) -> None:
     queue = sqs.create_queue(clients, unique("empty"))
-    assert sqs.peek_messages(clients, queue.url) == sqs.PeekResult([], consumed=False)
+    assert sqs.peek_messages(clients, queue.url) == sqs.PeekResult([], consumed=False, total=0)
 
 
 def test_peeking_under_a_redrive_policy_moves_nothing_to_the_dlq(
@@ -368,6 +368,27 @@ def test_peek_can_show_in_flight_and_delayed_messages(clients: AwsClients, aws: 
     assert by_body["taken"].receive_count == 1
     assert by_body["waiting"].attributes["IsDelayed"] == "true"
     assert counts(aws, queue.url) == (1, 1, 1)
+
+
+def test_peek_pages_through_a_queue_without_receiving(clients: AwsClients, aws: Callable[[str], Any]) -> None:
+    queue = sqs.create_queue(clients, unique("paged"))
+    client = aws("sqs")
+    for start in range(0, 250, 10):
+        entries = [{"Id": str(i), "MessageBody": f"m{start + i:03d}"} for i in range(10)]
+        client.send_message_batch(QueueUrl=queue.url, Entries=entries)
+
+    first = sqs.peek_messages(clients, queue.name, limit=100)
+    third = sqs.peek_messages(clients, queue.name, limit=100, offset=200)
+    everything = sqs.peek_messages(clients, queue.name, limit=None)
+    assert (first.total, third.total, everything.total) == (250, 250, 250)
+    assert len(first.messages) == 100 and len(third.messages) == 50 and third.offset == 200
+    assert sorted(m.body for m in everything.messages) == [f"m{i:03d}" for i in range(250)]
+    assert [m.body for m in third.messages] == [m.body for m in everything.messages[200:]]
+    assert sqs.peek_messages(clients, queue.name, offset=250).messages == []
+    assert all(m.receive_count == 0 for m in everything.messages)
+    assert counts(aws, queue.url) == (250, 0, 0)  # nothing received, nothing moved
+    with pytest.raises(ValidationError, match="offset"):
+        sqs.peek_messages(clients, queue.name, offset=-1)
 
 
 def test_peek_of_a_missing_queue_and_a_bad_limit(clients: AwsClients) -> None:

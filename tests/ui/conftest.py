@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
 
 from localstack_tui.core.config import Config
 from localstack_tui.core.connection import AwsClients, Connection
@@ -86,6 +88,16 @@ async def wait_for(pilot: Pilot[Any], predicate: Callable[[], Any], timeout: flo
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or predicate}")
         await pilot.pause(0.1)
+
+
+async def mounted[W: Widget](pilot: Pilot[Any], screen: Screen[Any], kind: type[W]) -> W:
+    """The screen's widget of that kind once it is mounted (the queue and function details mount after the lists)."""
+    found: W = await wait_for(
+        pilot,
+        lambda: next((w for w in screen.query(kind).results(kind) if w.is_mounted), None),
+        what=f"a mounted {kind.__name__}",
+    )
+    return found
 
 
 AsyncCheck = Callable[[Pilot[Any]], Awaitable[None]]

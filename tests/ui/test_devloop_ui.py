@@ -16,7 +16,7 @@ from localstack_tui.core.functions import DeploySpec, deploy_function, invoke_fu
 from localstack_tui.ui.screens.main import MainScreen
 from localstack_tui.ui.screens.source_prompt import SourcePrompt
 from localstack_tui.ui.widgets.function_detail import FunctionDetail
-from tests.ui.conftest import World, make_app, wait_for
+from tests.ui.conftest import World, make_app, mounted, wait_for
 
 CODE = "def lambda_handler(event, context):\n    return {{'version': {n}}}\n"
 
@@ -43,7 +43,7 @@ async def test_watch_from_the_function_pane(
                 return False
 
         await wait_for(pilot, listed, timeout=30, what="the function listed")
-        detail = main.query_one(FunctionDetail)
+        detail = await mounted(pilot, main, FunctionDetail)
         await wait_for(pilot, lambda: detail.name_shown == name, what="the function open")
         await pilot.press("W")
         await wait_for(pilot, lambda: isinstance(app.screen, SourcePrompt), what="the source prompt")
@@ -92,8 +92,8 @@ async def test_watching_pauses_across_a_server_restart_and_asks_before_recreatin
             app: Any = pilot.app
             await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.is_mounted, what="main")
             main: MainScreen = app.screen
-            detail = main.query_one(FunctionDetail)
-            main.watch_function(name, str(source))
+            await main.watch_function(name, str(source))
+            detail = await mounted(pilot, main, FunctionDetail)
             await wait_for(pilot, lambda: detail.name_shown == name, timeout=30, what="the function shown")
 
             def kinds() -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.text import Text
+from textual import events
 from textual.widgets import DataTable, Input, Static, Tree
 
 from localstack_tui.core.config import Config
@@ -22,7 +23,7 @@ from localstack_tui.ui.widgets.log_pane import LogPane
 from localstack_tui.ui.widgets.queue_detail import QueueDetail
 from localstack_tui.ui.widgets.resource_list import ResourceList
 from localstack_tui.ui.widgets.status_bar import StatusBar
-from tests.ui.conftest import World, make_app, wait_for
+from tests.ui.conftest import World, make_app, mounted, wait_for
 
 
 def cells(table: DataTable[Any]) -> list[list[str]]:
@@ -122,10 +123,10 @@ async def test_queue_detail_peeks_without_consuming(world: World, aws: Any) -> N
     async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
         main = await open_main(pilot, world)
         assert main.jump_to("queue", dlq_url)
-        detail = main.query_one(QueueDetail)
+        detail = await mounted(pilot, main, QueueDetail)
         messages = detail.query_one("#queue-messages", DataTable)
         await wait_for(pilot, lambda: messages.row_count == 1, what="the peeked message")
-        assert cells(messages)[0][1] == "0"  # receive count
+        assert cells(messages)[0][2] == "0"  # receive count (after #, Sent)
         summary = static_text(detail.query_one("#queue-summary", Static))
         assert "DLQ of" in summary and world.queue in summary
         await pilot.press("p")
@@ -143,7 +144,7 @@ async def test_queue_detail_shows_redrive_and_consumers(world: World) -> None:
         main = await open_main(pilot, world)
         queue = next(q for q in main.query_one(QueueList).items if q.name == world.queue)
         main.jump_to("queue", queue.url)
-        summary = main.query_one(QueueDetail).query_one("#queue-summary", Static)
+        summary = (await mounted(pilot, main, QueueDetail)).query_one("#queue-summary", Static)
         await wait_for(pilot, lambda: "consumed by" in static_text(summary), what="the queue summary")
         text = static_text(summary)
         assert f"{world.dlq} after 3 receives" in text
@@ -154,7 +155,7 @@ async def test_function_detail_masks_env_and_shows_triggers_and_logs(world: Worl
     async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
         main = await open_main(pilot, world)
         main.jump_to("function", world.function)
-        detail = main.query_one(FunctionDetail)
+        detail = await mounted(pilot, main, FunctionDetail)
         env = detail.query_one("#function-env", DataTable)
         await wait_for(pilot, lambda: env.row_count == 1 and cells(env)[0][0] == "API_KEY", what="the environment")
         assert "sk-secret" not in cells(env)[0][1]
@@ -181,7 +182,8 @@ async def test_filter_and_keyboard_navigation(world: World) -> None:
         assert column(functions.table) == [world.consumer]
         await pilot.press("enter")  # back to the table
         await pilot.press("enter")  # open
-        await wait_for(pilot, lambda: main.query_one(FunctionDetail).name_shown == world.consumer, what="the consumer")
+        function_detail = await mounted(pilot, main, FunctionDetail)
+        await wait_for(pilot, lambda: function_detail.name_shown == world.consumer, what="the consumer")
         await pilot.press("escape")  # back to the list
         functions.action_clear_filter()
         await wait_for(pilot, lambda: world.function in column(functions.table), what="every function again")
@@ -189,6 +191,23 @@ async def test_filter_and_keyboard_navigation(world: World) -> None:
         main.query_one(BucketList).table.focus()
         await pilot.press("tab")
         assert pilot.app.focused is not None and main.query_one(QueueList) in pilot.app.focused.ancestors
+
+
+async def test_keys_typed_fast_after_slash_go_into_the_filter(world: World) -> None:
+    """A fast typist (or a paste): '/' then the name at once; no letter may reach a binding (u, d, b, i…)."""
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        buckets = main.query_one(BucketList)
+        buckets.table.focus()
+        await pilot.pause()
+        names = {"/": "slash", "-": "minus"}
+        for character in f"/{world.bucket}":  # all queued before the app handles the first
+            key = events.Key(names.get(character, character), character)
+            key.set_sender(pilot.app)
+            pilot.app._driver.send_message(key)  # as a terminal sends them: no wait in between
+        await wait_for(pilot, lambda: buckets.query_one(Input).value == world.bucket, what="the name in the filter")
+        assert pilot.app.screen is main, "no wizard opened by a typed letter"
+        assert column(buckets.table) == [world.bucket]
 
 
 async def test_palette_jumps_to_a_resource_by_name(world: World) -> None:
@@ -200,7 +219,8 @@ async def test_palette_jumps_to_a_resource_by_name(world: World) -> None:
             await pilot.press(char if char != " " else "space")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: main.query_one(FunctionDetail).name_shown == world.consumer, what="the jump")
+        function_detail = await mounted(pilot, main, FunctionDetail)
+        await wait_for(pilot, lambda: function_detail.name_shown == world.consumer, what="the jump")
 
 
 async def test_help_lists_every_binding_id_and_the_config_path(world: World) -> None:

@@ -11,7 +11,7 @@ from localstack_tui.ui.screens.main import MainScreen
 from localstack_tui.ui.widgets.lists import QueueList
 from localstack_tui.ui.widgets.queue_detail import QueueDetail
 from localstack_tui.ui.wizards.wire import WireWizard
-from tests.ui.conftest import World, make_app, wait_for
+from tests.ui.conftest import World, make_app, mounted, wait_for
 
 
 def tree_lines(screen: Any) -> list[str]:
@@ -94,7 +94,7 @@ async def test_the_map_shows_the_wiring_live_and_opens_what_is_picked(world: Wor
         tree.move_cursor(target)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is main, what="back on the main screen")
-        detail = main.query_one(QueueDetail)
+        detail = await mounted(pilot, main, QueueDetail)
         await wait_for(pilot, lambda: detail.queue is not None and detail.queue.name == world.dlq, what="the DLQ open")
 
         # `w` on a queue of the map: the wire wizard, SQS → Lambda, the queue filled in.
@@ -176,7 +176,7 @@ async def test_the_flow_of_the_selected_resource_as_a_pane(world: World) -> None
             return queue is not None and main.jump_to("queue", queue.url)
 
         await wait_for(pilot, opened, timeout=30, what="the queue")
-        detail = main.query_one(QueueDetail)
+        detail = await mounted(pilot, main, QueueDetail)
         await wait_for(pilot, lambda: detail.queue is not None and detail.queue.name == world.queue, what="its detail")
         await pilot.press("E")
         switcher = main.query_one("#detail", ContentSwitcher)
@@ -194,7 +194,7 @@ async def test_the_flow_of_the_selected_resource_as_a_pane(world: World) -> None
         tree.move_cursor(target)
         tree.focus()
         await pilot.press("enter")
-        function = main.query_one(FunctionDetail)
+        function = await mounted(pilot, main, FunctionDetail)
         await wait_for(pilot, lambda: function.name_shown == world.consumer, what="the consumer opened")
         assert switcher.current == "function-detail"
 

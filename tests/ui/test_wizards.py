@@ -25,7 +25,7 @@ from localstack_tui.ui.wizards.invoke import InvokeWizard
 from localstack_tui.ui.wizards.pipeline import PipelineWizard
 from localstack_tui.ui.wizards.upload import UploadWizard
 from localstack_tui.ui.wizards.wire import WireWizard
-from tests.ui.conftest import HANDLER, World, make_app, wait_for
+from tests.ui.conftest import HANDLER, World, make_app, mounted, wait_for
 
 
 def plan_text(wizard: Wizard) -> str:
@@ -319,7 +319,7 @@ async def test_deploy_wizard_reports_its_steps_then_offers_to_watch_the_source(
         assert pilot.app.focused is not None and pilot.app.focused.name == "invoke"
         await pilot.press("tab", "enter")  # the second offer, from the keyboard
         await wait_for(pilot, lambda: pilot.app.screen is main, what="the wizard closed")
-        detail = main.query_one(FunctionDetail)
+        detail = await mounted(pilot, main, FunctionDetail)
         await wait_for(pilot, lambda: name in detail.loops, what="watching")
         assert bound_source(world.endpoint, name) == str(source.resolve())
         await wait_for(pilot, lambda: detail.name_shown == name, timeout=30, what="the new function shown")

@@ -239,7 +239,7 @@ class FlowView(Vertical):
     def action_only(self) -> None:
         box = self.query_one(".map-only", Input)
         box.display = True
-        box.focus()
+        self.screen.set_focus(box)  # now: keys typed right after go into the box, not to bindings
 
     @on(Input.Submitted, ".map-only")
     def _only_submitted(self, event: Input.Submitted) -> None:

@@ -196,7 +196,7 @@ class LogPane(Vertical):
     def action_filter(self) -> None:
         box = self.query_one("#log-filter", Input)
         box.display = True
-        box.focus()
+        self.screen.set_focus(box)  # now: keys typed right after go into the box, not to bindings
 
     @on(Input.Changed, "#log-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -225,7 +225,7 @@ class LogPane(Vertical):
     def action_search(self) -> None:
         box = self.query_one("#log-search", Input)
         box.display = True
-        box.focus()
+        self.screen.set_focus(box)  # now: keys typed right after go into the box, not to bindings
 
     @on(Input.Changed, "#log-search")
     def _search_changed(self, event: Input.Changed) -> None:

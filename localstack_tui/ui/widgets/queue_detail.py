@@ -22,7 +22,7 @@ from localstack_tui.core.functions import EventSourceMapping, list_event_source_
 from localstack_tui.core.sqs import PeekedMessage, PeekResult, Queue, get_queue, peek_messages, purge_queue
 from localstack_tui.ui.formatting import short_time
 
-PEEK_LIMIT = 50
+PAGE_SIZE = 100  # messages per page of the table; the peek itself reads the whole queue once
 
 
 def describe_body(message: PeekedMessage) -> Text:
@@ -42,19 +42,23 @@ class QueueDetail(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "peek", "Peek again", id="queue.peek"),
         Binding("x", "purge", "Purge", id="queue.purge"),
+        Binding("right_square_bracket", "page(1)", "Next page", id="queue.next_page"),
+        Binding("left_square_bracket", "page(-1)", "Previous page", id="queue.previous_page"),
     ]
 
     class Loaded(Message):
+        """The queue itself: counts, attributes, consumers (the messages follow in Peeked)."""
+
         def __init__(
-            self,
-            url: str,
-            queue: Queue | None,
-            mappings: list[EventSourceMapping],
-            peek: PeekResult | None,
-            error: str | None,
+            self, url: str, queue: Queue | None, mappings: list[EventSourceMapping], error: str | None
         ) -> None:
             super().__init__()
-            self.url, self.queue, self.mappings, self.peek, self.error = url, queue, mappings, peek, error
+            self.url, self.queue, self.mappings, self.error = url, queue, mappings, error
+
+    class Peeked(Message):
+        def __init__(self, url: str, peek: PeekResult | None, error: str | None) -> None:
+            super().__init__()
+            self.url, self.peek, self.error = url, peek, error
 
     class Purged(Message):
         def __init__(self, url: str, error: str | None) -> None:
@@ -66,14 +70,16 @@ class QueueDetail(Vertical):
         self._clients = clients
         self.url: str | None = None
         self.queue: Queue | None = None
-        self.messages: list[PeekedMessage] = []
+        self.mappings: list[EventSourceMapping] = []
+        self.messages: list[PeekedMessage] = []  # every message the peek saw, in queue order
+        self.page = 0
         self.border_title = "Queue"
 
     def compose(self) -> ComposeResult:
         yield Static("", id="queue-summary")
-        yield Label("Messages — peeked, not consumed  [dim](p: peek again, x: purge)[/]", classes="section-title")
+        yield Label("Messages", id="queue-messages-title", classes="section-title")
         table: DataTable[str | Text] = DataTable(id="queue-messages", cursor_type="row", zebra_stripes=True)
-        for label in ("Sent", "Receives", "State", "Body"):
+        for label in ("#", "Sent", "Receives", "State", "Body"):
             table.add_column(label)
         yield table
         with VerticalScroll(id="queue-body-box"):
@@ -93,11 +99,17 @@ class QueueDetail(Vertical):
         try:
             queue = get_queue(clients, url)
             mappings = list_event_source_mappings(clients, source_arn=queue.arn)
-            peek = peek_messages(clients, url, limit=PEEK_LIMIT, show_invisible=True, show_delayed=True)
         except LstuiError as exc:
-            self.post_message(self.Loaded(url, None, [], None, str(exc)))
+            self.post_message(self.Loaded(url, None, [], str(exc)))
             return
-        self.post_message(self.Loaded(url, queue, mappings, peek, None))
+        self.post_message(self.Loaded(url, queue, mappings, None))
+        # A big queue takes LocalStack seconds to list: the counts above are shown meanwhile.
+        try:
+            peek = peek_messages(clients, url, limit=None, show_invisible=True, show_delayed=True)
+        except LstuiError as exc:
+            self.post_message(self.Peeked(url, None, str(exc)))
+            return
+        self.post_message(self.Peeked(url, peek, None))
 
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
@@ -109,12 +121,42 @@ class QueueDetail(Vertical):
             summary.update(Text(message.error or "error", style="red"))
             return
         queue = self.queue = message.queue
+        self.mappings = message.mappings
         self.border_title = f"Queue · {queue.name}"
-        summary.update(self._summary(queue, message.mappings, message.peek))
+        summary.update(self._summary(queue, message.mappings, None))
+        count = queue.visible + queue.in_flight + queue.delayed
+        if count > PAGE_SIZE or not self.messages:
+            self.query_one("#queue-messages-title", Label).update(f"Messages  [dim]peeking at {count:,}…[/]")
+
+    @on(Peeked)
+    def _on_peeked(self, message: Peeked) -> None:
+        message.stop()
+        if message.url != self.url:
+            return
+        if message.peek is None:
+            self.messages = []
+            self.page = 0
+            self.query_one("#queue-messages", DataTable).clear()
+            self.query_one("#queue-messages-title", Label).update(
+                Text.assemble("Messages  ", (message.error or "error", "red"))
+            )
+            return
+        if message.peek.warning and self.queue is not None:
+            self.query_one("#queue-summary", Static).update(self._summary(self.queue, self.mappings, message.peek))
+        self.messages = message.peek.messages
+        self.page = min(self.page, self._last_page())
+        self._show_page()
+
+    def _last_page(self) -> int:
+        return max(0, (len(self.messages) - 1) // PAGE_SIZE)
+
+    def _show_page(self) -> None:
+        """The table shows one page of the peeked messages; the title says which."""
         table = self.query_one("#queue-messages", DataTable)
         table.clear()
-        self.messages = message.peek.messages if message.peek else []
-        for index, peeked in enumerate(self.messages):
+        first = self.page * PAGE_SIZE
+        for index in range(first, min(first + PAGE_SIZE, len(self.messages))):
+            peeked = self.messages[index]
             state = peeked.attributes.get("IsVisible")
             label = (
                 "in flight"
@@ -122,9 +164,30 @@ class QueueDetail(Vertical):
                 else ("delayed" if peeked.attributes.get("IsDelayed") == "true" else "visible")
             )
             body = describe_body(peeked).plain.replace("\n", " ")
-            table.add_row(short_time(peeked.sent_at), str(peeked.receive_count), label, body[:80], key=str(index))
-        if not self.messages:
+            table.add_row(
+                str(index + 1),
+                short_time(peeked.sent_at),
+                str(peeked.receive_count),
+                label,
+                body[:80],
+                key=str(index),
+            )
+        title = self.query_one("#queue-messages-title", Label)
+        total = len(self.messages)
+        if not total:
+            title.update("Messages  [dim]— peeked, not consumed (p: peek again)[/]")
             self.query_one("#queue-body", Static).update(Text("The queue is empty.", style="dim"))
+            return
+        shown = f"{first + 1:,}–{min(first + PAGE_SIZE, total):,} of {total:,}"
+        pages = f"  page {self.page + 1} of {self._last_page() + 1}, ]/[: next/previous" if total > PAGE_SIZE else ""
+        title.update(f"Messages {shown}  [dim]— peeked, not consumed{pages}; p: peek again, x: purge[/]")
+
+    def action_page(self, step: int) -> None:
+        """Next (1) or previous (-1) page of the peeked messages."""
+        page = min(max(self.page + step, 0), self._last_page())
+        if page != self.page:
+            self.page = page
+            self._show_page()
 
     def _summary(self, queue: Queue, mappings: list[EventSourceMapping], peek: PeekResult | None) -> Group:
         counts = Table.grid(padding=(0, 3))

@@ -40,7 +40,9 @@ class ResourceList[T](Vertical):
     """Base of the bucket, queue and function lists."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", id="list.filter"),
+        # A priority binding runs as the key arrives: the name typed right after it (fast, or pasted)
+        # then goes into the filter, not to the table (where "b" or "u" would open a wizard).
+        Binding("slash", "filter", "Filter", id="list.filter", priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear_filter"),
     ]
 
@@ -59,6 +61,13 @@ class ResourceList[T](Vertical):
             super().__init__()
             self.pane = pane
             self.error = error
+
+    class FirstShown(Message):
+        """The list shows its first answer (rows or an error)."""
+
+        def __init__(self, pane: ResourceList[Any]) -> None:
+            super().__init__()
+            self.pane = pane
 
     class Selected(Message):
         """The highlighted resource changed (or was opened with Enter)."""
@@ -79,6 +88,7 @@ class ResourceList[T](Vertical):
         self._selected_key: str | None = None
         self._reveal_key: str | None = None
         self._filter_timer: Timer | None = None
+        self.answered = False  # the first poll came back (rows or an error)
         self.border_title = self.title
 
     # -- to be given by subclasses ------------------------------------------------------------
@@ -136,6 +146,9 @@ class ResourceList[T](Vertical):
             self.post_message(self.Loaded(self, items))
 
     def _rearm(self) -> None:
+        if not self.answered:
+            self.answered = True
+            self.post_message(self.FirstShown(self))
         self.set_timer(self.refresh_seconds, self._tick)
 
     def _tick(self) -> None:
@@ -254,7 +267,7 @@ class ResourceList[T](Vertical):
     def action_filter(self) -> None:
         box = self.query_one(Input)
         box.display = True
-        box.focus()
+        self.screen.set_focus(box)  # now: keys typed right after go into the box, not to bindings
 
     def action_clear_filter(self) -> None:
         box = self.query_one(Input)

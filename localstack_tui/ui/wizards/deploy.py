@@ -245,7 +245,7 @@ class DeployWizard(Wizard):
         main = self.main_screen()
         self.dismiss(None)
         if step == "watch" and main is not None and hasattr(main, "watch_function"):
-            main.watch_function(name, source)
+            self.app.call_later(main.watch_function, name, source)
             self.app.notify(f"Watching {source}: each save redeploys {name}.")
         elif step == "invoke":
             from localstack_tui.ui.wizards.invoke import InvokeWizard
