@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from localstack_tui.core.connection import AwsClients, resolve_connection
-from localstack_tui.core.errors import LstuiError, ValidationError
+from localstack_tui.core.errors import LstuiError, NotFoundError, ValidationError
 from localstack_tui.core.notifications import DEFAULT_EVENT
 
 Command = Callable[[AwsClients, argparse.Namespace], int]
@@ -93,7 +93,7 @@ def burst(clients: AwsClients, args: argparse.Namespace) -> int:
     from localstack_tui.core.wiring import bucket_name
 
     bucket = bucket_name(args.bucket)
-    validate_burst(args.count, args.concurrency)
+    validate_burst(args.count, args.concurrency, args.prefix, args.wait)
     body = b"Hello LocalStack\n"
     if args.file is not None:
         try:
@@ -161,7 +161,6 @@ def burst(clients: AwsClients, args: argparse.Namespace) -> int:
 
 
 def flow_map(clients: AwsClients, args: argparse.Namespace) -> int:
-    from localstack_tui.core.errors import NotFoundError
     from localstack_tui.core.flowmap import build_flow_map, flow_lines, to_mermaid
 
     flow = build_flow_map(clients, activity=not args.no_activity)
@@ -278,16 +277,15 @@ def unwire(clients: AwsClients, args: argparse.Namespace) -> int:
 
 
 def upload(clients: AwsClients, args: argparse.Namespace) -> int:
-    from localstack_tui.core.s3 import upload_directory, upload_file
+    from localstack_tui.core.s3 import upload_directory, upload_file, upload_plan
     from localstack_tui.core.wiring import bucket_name
 
     bucket = bucket_name(args.bucket)
     prefix = args.prefix
     if prefix and not prefix.endswith("/"):
         prefix += "/"
-    for path in args.paths:  # everything is checked before the first byte goes
-        if not path.exists():
-            raise ValidationError(f"no such file or directory: {path}")
+    for path in args.paths:  # everything is checked before the first byte goes: paths and keys
+        upload_plan(path, prefix)
     total = sum(_size(path) for path in args.paths)
     progress = _Progress(total) if sys.stderr.isatty() else None
     keys: list[str] = []
@@ -344,9 +342,11 @@ def invoke(clients: AwsClients, args: argparse.Namespace) -> int:
     if payload.startswith("@"):
         path = Path(payload[1:])
         try:
-            payload = path.read_text()
+            payload = path.read_bytes().decode("utf-8")
         except OSError as exc:
             raise ValidationError(f"cannot read payload file {path}: {exc.strerror}") from None
+        except UnicodeError:
+            raise ValidationError(f"payload file {path} is not UTF-8 text (JSON must be)") from None
     result = invoke_function(clients, args.function, payload, asynchronous=args.asynchronous)
     if args.asynchronous:
         print(f"invoked {args.function} as an event (status {result.status_code})")
@@ -372,6 +372,15 @@ def logs(clients: AwsClients, args: argparse.Namespace) -> int:
     group = args.function if args.function.startswith("/") else function_log_group(args.function)
     since = parse_since(args.since)
     pattern = compile_pattern(args.pattern) if args.pattern else None
+    if not args.function.startswith("/"):
+        from localstack_tui.core.functions import function_exists
+        from localstack_tui.core.logs import list_log_groups
+
+        # A function that has not logged yet is fine; one that is not there (a typo) is said.
+        if not function_exists(clients, args.function) and not any(
+            g.name == group for g in list_log_groups(clients, group)
+        ):
+            raise NotFoundError(f"no function {args.function} (and no log group {group})")
     if not args.follow:
         tail = LogTail(group, since=since, pattern=pattern)
         for event in tail.poll(clients):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError, ValidationError
 from localstack_tui.core.logs import LogTail, function_log_group
-from localstack_tui.core.s3 import validate_bucket_name
+from localstack_tui.core.s3 import validate_bucket_name, validate_key
 from localstack_tui.core.sqs import peek_messages
 
 
@@ -32,11 +33,15 @@ class BurstResult:
         return (len(self.keys) - len(self.failed)) / self.seconds if self.seconds > 0 else 0.0
 
 
-def validate_burst(count: int, concurrency: int) -> None:
+def validate_burst(count: int, concurrency: int, prefix: str = "", wait: float = 120.0) -> None:
+    """Everything `lstui burst` is given, checked before the first upload."""
     if not 1 <= count <= 100_000:
         raise ValidationError(f"the burst size must be 1 to 100000, not {count}")
     if not 1 <= concurrency <= 64:
         raise ValidationError(f"concurrency must be 1 to 64, not {concurrency}")
+    if not math.isfinite(wait) or not 0 < wait <= 3600:
+        raise ValidationError(f"--wait must be more than 0 and at most 3600 seconds, not {wait}")
+    validate_key(f"{prefix}{'r' * 6}-{count:05}.txt")  # the longest key the burst will write
 
 
 def burst_upload(
@@ -51,7 +56,7 @@ def burst_upload(
 ) -> BurstResult:
     """Upload `count` small objects from `concurrency` threads at once."""
     validate_bucket_name(bucket)
-    validate_burst(count, concurrency)
+    validate_burst(count, concurrency, prefix)
     clients.connection.check_write(f"upload to bucket {bucket}")
     run = uuid.uuid4().hex[:6]
     keys = [f"{prefix}{run}-{index:05}.txt" for index in range(count)]

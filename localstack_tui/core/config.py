@@ -85,8 +85,8 @@ def parse_config(text: str, source: str = "config") -> Config:
         raise ValidationError(f"{source}: [profiles] must be a table")
     for name, table in raw_profiles.items():
         if not isinstance(table, dict):
-            raise ValidationError(f"{source}: [profiles.{name}] must be a table")
-        where = f"{source} [profiles.{name}]"
+            raise ValidationError(f"{source}: [profiles.{name!r}] must be a table")
+        where = f"{source} [profiles.{name!r}]"
         allow_remote = table.get("allow_remote", False)
         if not isinstance(allow_remote, bool):
             raise ValidationError(f"{where}: allow_remote must be true or false")
@@ -100,11 +100,13 @@ def parse_config(text: str, source: str = "config") -> Config:
             allow_remote=allow_remote,
         )
     default = data.get("default_profile")
+    if default is not None and not isinstance(default, str):
+        raise ValidationError(f"{source}: default_profile must be a profile's name (a string)")
     if default is not None and default not in profiles:
         raise ValidationError(f"{source}: default_profile {default!r} is not a profile")
     refresh = data.get("refresh_seconds", 5.0)
-    if not isinstance(refresh, int | float) or refresh <= 0:
-        raise ValidationError(f"{source}: refresh_seconds must be a positive number")
+    if isinstance(refresh, bool) or not isinstance(refresh, int | float) or not 0 < refresh < 86_400:
+        raise ValidationError(f"{source}: refresh_seconds must be a number of seconds, more than 0 and under a day")
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         raise ValidationError(f"{source}: [keymap] must map binding ids to keys")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import sys
 import threading
 from collections.abc import Mapping
@@ -28,13 +29,18 @@ DEFAULT_ENDPOINT = "http://localhost:4566"
 DEFAULT_REGION = "us-east-1"
 LOCAL_HOSTNAMES = {"localhost", "localstack", "host.docker.internal", "localhost.localstack.cloud"}
 LOCAL_SUFFIXES = (".localhost", ".localhost.localstack.cloud")
+# A DNS name, an IPv4 address or an IPv6 address (urlsplit's hostname: no brackets, lowercased).
+HOST = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?|[0-9a-f:.]+(%\w+)?")
 
 
 def is_local_endpoint(url: str | None) -> bool:
     """True for loopback addresses and LocalStack's usual local names; False for AWS."""
     if not url:
         return False
-    host = (urlsplit(url if "://" in url else f"http://{url}").hostname or "").lower().rstrip(".")
+    try:
+        host = (urlsplit(url if "://" in url else f"http://{url}").hostname or "").lower().rstrip(".")
+    except ValueError:  # not a URL: not local
+        return False
     if host in LOCAL_HOSTNAMES or host.endswith(LOCAL_SUFFIXES):
         return True
     try:
@@ -45,13 +51,19 @@ def is_local_endpoint(url: str | None) -> bool:
 
 def validate_endpoint_url(url: str) -> str:
     """Return `url` if it is an http(s) URL with a host, else raise ValidationError."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(f"endpoint {url!r} is not an http(s) URL like http://localhost:4566")
+    not_a_url = ValidationError(f"endpoint {url!r} is not an http(s) URL like http://localhost:4566")
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        raise not_a_url from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or not HOST.fullmatch(parts.hostname):
+        raise not_a_url
     try:
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
         raise ValidationError(f"endpoint {url!r} has an invalid port") from None
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise not_a_url
     return url.rstrip("/")
 
 
@@ -114,11 +126,12 @@ def resolve_connection(
     )
     access_key = lstui_profile.access_key_id if lstui_profile else None
     secret_key = lstui_profile.secret_access_key if lstui_profile else None
+    endpoint = validate_endpoint_url(endpoint)
     uses_chain = bool(aws_profile or env.get("AWS_ACCESS_KEY_ID"))
     if access_key is None and not uses_chain and is_local_endpoint(endpoint):
         access_key, secret_key = "test", "test"
     return Connection(
-        endpoint_url=validate_endpoint_url(endpoint),
+        endpoint_url=endpoint,
         region=chosen_region,
         aws_profile=aws_profile,
         access_key_id=access_key,

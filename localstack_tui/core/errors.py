@@ -23,6 +23,10 @@ class EndpointError(LstuiError):
     """Nothing answers at the endpoint, or what answers is not LocalStack."""
 
 
+class EndpointSlowError(EndpointError):
+    """Something accepted the connection but did not answer in time."""
+
+
 class ConflictError(LstuiError):
     """The change would clash with what exists (an overlapping notification, say)."""
 

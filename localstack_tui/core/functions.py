@@ -21,19 +21,28 @@ if TYPE_CHECKING:
 
 FAKE_ROLE = "arn:aws:iam::000000000000:role/fake-role"
 HOST_RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # fullmatch: "f\n" is no name
 ARN_PATTERN = re.compile(
-    r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:(?P<name>[A-Za-z0-9_-]{1,64})(:[A-Za-z0-9$_-]+)?$"
+    r"arn:aws[a-z-]*:lambda:(?P<region>[a-z0-9-]+):[0-9]{12}:function:(?P<name>[A-Za-z0-9_-]{1,64})(:[A-Za-z0-9$_-]+)?"
 )
-RUNTIME_PATTERN = re.compile(r"^(python3\.\d{1,2}|nodejs\d+\.x|java\d+|ruby\d\.\d+|provided(\.al2(023)?)?)$")
+RUNTIME_PATTERN = re.compile(r"python3\.[0-9]{1,2}|nodejs[0-9]+\.x|java[0-9]+|ruby[0-9]\.[0-9]+|provided(\.al2(023)?)?")
 
 
-def function_name(name_or_arn: str) -> str:
-    """The function name of a name or ARN; ValidationError for anything else."""
-    if NAME_PATTERN.match(name_or_arn):
+def function_name(name_or_arn: str, region: str | None = None) -> str:
+    """The function name of a name or ARN; ValidationError for anything else.
+
+    With `region` (the connection's), an ARN of another region is refused: lstui would
+    otherwise act on the function of the same name in its own region.
+    """
+    if NAME_PATTERN.fullmatch(name_or_arn):
         return name_or_arn
-    match = ARN_PATTERN.match(name_or_arn)
+    match = ARN_PATTERN.fullmatch(name_or_arn)
     if match:
+        if region is not None and match.group("region") != region:
+            raise ValidationError(
+                f"function {name_or_arn!r} is in region {match.group('region')} but lstui uses {region} "
+                f"(pass --region {match.group('region')})"
+            )
         return match.group("name")
     raise ValidationError(
         f"{name_or_arn!r} is not a function name (letters, digits, - and _, at most 64) or a Lambda ARN"
@@ -90,7 +99,7 @@ def list_functions(clients: AwsClients) -> list[FunctionInfo]:
 
 def get_function(clients: AwsClients, name_or_arn: str) -> FunctionInfo:
     """One function's configuration; NotFoundError when there is none."""
-    name = function_name(name_or_arn)
+    name = function_name(name_or_arn, clients.connection.region)
     try:
         with aws_call(f"read function {name}", clients.connection.endpoint_url):
             config = clients.lambda_.get_function_configuration(FunctionName=name)
@@ -168,14 +177,14 @@ def check_deploy(spec: DeploySpec) -> str:
     from localstack_tui.core.packaging import check_handler, check_python_syntax, derive_handler
 
     function_name(spec.name)
-    if spec.runtime is not None and not RUNTIME_PATTERN.match(spec.runtime):
+    if spec.runtime is not None and not RUNTIME_PATTERN.fullmatch(spec.runtime):
         raise ValidationError(f"runtime {spec.runtime!r} is not a Lambda runtime (e.g. {HOST_RUNTIME})")
     if spec.memory is not None and not 128 <= spec.memory <= 10240:
         raise ValidationError(f"memory must be between 128 and 10240 MB, not {spec.memory}")
     if spec.timeout is not None and not 1 <= spec.timeout <= 900:
         raise ValidationError(f"timeout must be between 1 and 900 seconds, not {spec.timeout}")
     for key in spec.environment or {}:
-        if not re.match(r"^[a-zA-Z]\w*$", key):
+        if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9_]*", key):
             raise ValidationError(f"environment variable name {key!r} must start with a letter (letters, digits, _)")
     if spec.role is not None and not spec.role.startswith("arn:"):
         raise ValidationError(f"role {spec.role!r} is not an IAM role ARN")
@@ -257,7 +266,7 @@ def _quiet(_step: str) -> None:
 
 
 def delete_function(clients: AwsClients, name_or_arn: str) -> None:
-    name = function_name(name_or_arn)
+    name = function_name(name_or_arn, clients.connection.region)
     clients.connection.check_write(f"delete function {name}")
     with aws_call(f"delete function {name}", clients.connection.endpoint_url):
         clients.lambda_.delete_function(FunctionName=name)
@@ -286,12 +295,16 @@ def parse_payload(payload: str | bytes | dict[str, Any] | list[Any] | None) -> b
         return b"{}"
     if isinstance(payload, dict | list):
         return json.dumps(payload).encode()
-    text = payload.decode() if isinstance(payload, bytes) else payload
     try:
+        text = payload.decode() if isinstance(payload, bytes) else payload
         json.loads(text)
+        return text.encode()
+    except UnicodeError:
+        raise ValidationError("the payload is not UTF-8 text (JSON must be)") from None
     except ValueError as exc:
         raise ValidationError(f"the payload is not valid JSON: {exc}") from None
-    return text.encode()
+    except RecursionError:
+        raise ValidationError("the payload is nested too deeply to be read as JSON") from None
 
 
 def invoke_function(
@@ -301,7 +314,7 @@ def invoke_function(
     asynchronous: bool = False,
 ) -> InvokeResult:
     """Invoke synchronously (result, error and log tail) or as an event."""
-    name = function_name(name_or_arn)
+    name = function_name(name_or_arn, clients.connection.region)
     body = parse_payload(payload)
     clients.connection.check_write(f"invoke function {name}")
     kwargs: dict[str, Any] = {"FunctionName": name, "Payload": body}
@@ -374,7 +387,7 @@ def list_event_source_mappings(
     """Event source mappings, optionally of one function and/or one source."""
     kwargs: dict[str, str] = {}
     if function:
-        kwargs["FunctionName"] = function_name(function)
+        kwargs["FunctionName"] = function_name(function, clients.connection.region)
     if source_arn:
         kwargs["EventSourceArn"] = source_arn
     found: list[EventSourceMapping] = []
@@ -450,7 +463,7 @@ def snapshot_function(clients: AwsClients, name_or_arn: str) -> FunctionSnapshot
     """Download a function's current code (the Code.Location URL) with its settings."""
     import urllib.request
 
-    name = function_name(name_or_arn)
+    name = function_name(name_or_arn, clients.connection.region)
     with aws_call(f"read function {name}", clients.connection.endpoint_url):
         response = clients.lambda_.get_function(FunctionName=name)
     location = (response.get("Code") or {}).get("Location")

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from localstack_tui.core.errors import EndpointError
+from localstack_tui.core.errors import EndpointError, EndpointSlowError
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ def probe_health(endpoint_url: str, timeout: float = 2.0) -> Health:
             status, body = response.status, response.read()
         finally:
             connection.close()
+    except TimeoutError:
+        raise EndpointSlowError(f"{endpoint_url} did not answer within {timeout:g} s") from None
     except (OSError, http.client.HTTPException, ValueError) as exc:
         raise EndpointError(f"no LocalStack at {endpoint_url} ({exc})") from None
     if status != 200:

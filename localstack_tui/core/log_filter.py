@@ -290,6 +290,8 @@ def compile_pattern(text: str) -> LogPattern:
     except _PatternError as exc:
         where = f" (at column {exc.at + 1})" if exc.at is not None else ""
         raise ValidationError(f"bad filter pattern {text!r}: {exc.why}{where}") from None
+    except RecursionError:
+        raise ValidationError(f"bad filter pattern {text[:40]!r}…: nested too deeply") from None
 
 
 # -- unstructured terms ----------------------------------------------------------

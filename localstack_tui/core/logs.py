@@ -310,14 +310,19 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     value = text.strip()
     if value and _SINCE_PART.sub("", value).strip() == "":
         seconds = sum(int(n) * _UNIT_SECONDS[unit.lower()] for n, unit in _SINCE_PART.findall(value))
-        return (now or datetime.now(UTC)) - timedelta(seconds=seconds)
+        try:
+            return (now or datetime.now(UTC)) - timedelta(seconds=seconds)
+        except OverflowError:
+            raise ValidationError(f"{text!r} is further back than any log line can be") from None
     try:
         moment = datetime.fromisoformat(value)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except ValueError:
         raise ValidationError(
             f"cannot read {text!r} as a time: use 30s, 10m, 2h, 1d, or an ISO time like 2024-05-01T10:00:00Z"
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(f"{text!r} is out of the range of times") from None
 
 
 def follow(

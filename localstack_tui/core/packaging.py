@@ -75,11 +75,18 @@ def check_python_syntax(source: Path) -> None:
         if not relative.endswith(".py"):
             continue
         try:
-            ast.parse(path.read_bytes(), filename=relative)
+            ast.parse(_read(path, relative), filename=relative)
         except SyntaxError as exc:
-            raise ValidationError(f"syntax error in {relative}, line {exc.lineno}: {exc.msg}") from None
-        except ValueError as exc:  # null bytes and the like
-            raise ValidationError(f"{relative} is not valid Python source: {exc}") from None
+            raise ValidationError(f"syntax error in {relative!r}, line {exc.lineno}: {exc.msg}") from None
+        except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting…
+            raise ValidationError(f"{relative!r} is not Python source lstui can read ({type(exc).__name__})") from None
+
+
+def _read(path: Path, relative: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"cannot read {relative!r}: {exc.strerror}") from None
 
 
 def build_zip(source: Path) -> Package:
@@ -92,14 +99,14 @@ def build_zip(source: Path) -> Package:
             mode = 0o755 if os.access(path, os.X_OK) and not name.endswith(".py") else 0o644
             info.external_attr = (0o100000 | mode) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, _read(path, name))
     return Package(buffer.getvalue(), tuple(name for _, name in files))
 
 
 def _defined_functions(path: Path) -> set[str]:
     try:
-        tree = ast.parse(path.read_bytes(), filename=str(path))
-    except (SyntaxError, ValueError):
+        tree = ast.parse(_read(path, path.name), filename=str(path))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
     names = {node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
     for node in tree.body:  # `handler = make_handler()` counts too
@@ -141,7 +148,13 @@ def derive_handler(source: Path) -> str:
     else:
         preferred = [source / "lambda_function.py", source / "handler.py", source / "app.py", source / "main.py"]
         candidates = [path for path in preferred if path.is_file()] or sorted(source.glob("*.py"))
+    if source.is_file() and not source.stem.isidentifier():
+        raise ValidationError(
+            f"{source.name!r} cannot be a handler's module: rename it to a Python name (e.g. lambda_function.py)"
+        )
     for path in candidates:
+        if not path.stem.isidentifier():
+            continue
         defined = _defined_functions(path)
         for function in DEFAULT_HANDLER_FUNCTIONS:
             if function in defined:

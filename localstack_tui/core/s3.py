@@ -168,7 +168,11 @@ def validate_key(key: str) -> str:
     """Return `key` if it can name an S3 object (1 to 1024 UTF-8 bytes)."""
     if not key:
         raise ValidationError("invalid object key: it is empty")
-    if len(key.encode("utf-8")) > MAX_KEY_BYTES:
+    try:
+        encoded = key.encode("utf-8")
+    except UnicodeError:  # a file name that was not UTF-8 on disk
+        raise ValidationError(f"invalid object key {key[:40]!r}: not UTF-8 text (rename the file)") from None
+    if len(encoded) > MAX_KEY_BYTES:
         raise ValidationError(f"invalid object key {key[:40]!r}…: longer than {MAX_KEY_BYTES} bytes")
     return key
 
@@ -486,6 +490,19 @@ def _walk_files(directory: Path) -> Iterator[Path]:
     yield from walk(directory, frozenset({(root.st_dev, root.st_ino)}))
 
 
+def upload_plan(path: Path, prefix: str = "") -> list[tuple[Path, str]]:
+    """The files to upload from a file or a directory, with their keys: every key checked first."""
+    if path.is_dir():
+        files = [(file, prefix + file.relative_to(path).as_posix()) for file in _walk_files(path)]
+    elif path.exists():
+        files = [(path, prefix + path.name)]
+    else:
+        raise ValidationError(f"no such file or directory: {path}")
+    for _, key in files:
+        validate_key(key)
+    return files
+
+
 def upload_directory(
     clients: AwsClients,
     directory: str | os.PathLike[str],
@@ -508,9 +525,7 @@ def upload_directory(
     if prefix and not prefix.endswith("/"):
         prefix += "/"
     clients.connection.check_write(f"upload to s3://{bucket}/{prefix}")
-    files = [(path, prefix + path.relative_to(root).as_posix()) for path in _walk_files(root)]
-    for _, key in files:
-        validate_key(key)
+    files = upload_plan(root, prefix)
     uploaded: list[str] = []
     done = 0
 

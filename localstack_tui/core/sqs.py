@@ -207,7 +207,10 @@ def _parse_ref(ref: str) -> _QueueRef:
         _, region, account, name = match.groups()
         return _QueueRef(ref, validate_queue_name(name), account, region)
     if "://" in ref:
-        parts = urllib.parse.urlsplit(ref)
+        try:
+            parts = urllib.parse.urlsplit(ref)
+        except ValueError:
+            raise ValidationError(f"malformed queue URL {ref!r}") from None
         segments = [s for s in parts.path.split("/") if s]
         if parts.scheme not in ("http", "https") or not parts.hostname or not segments:
             raise ValidationError(f"malformed queue URL {ref!r}: expected like http://localhost:4566/000000000000/NAME")

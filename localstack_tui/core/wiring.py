@@ -49,10 +49,11 @@ S3_PRINCIPAL = "s3.amazonaws.com"
 
 def bucket_name(name_or_arn: str) -> str:
     """A bucket's name from its name or its ARN (`arn:aws:s3:::NAME`)."""
-    name = name_or_arn.split(":::", 1)[1] if name_or_arn.startswith("arn:") else name_or_arn
-    if name_or_arn.startswith("arn:") and not re.match(r"^arn:aws[a-z-]*:s3:::[^/]+$", name_or_arn):
+    if not name_or_arn.startswith("arn:"):
+        return validate_bucket_name(name_or_arn)
+    if not re.fullmatch(r"arn:aws[a-z-]*:s3:::[^/]+", name_or_arn):
         raise ValidationError(f"{name_or_arn!r} is not an S3 bucket ARN (arn:aws:s3:::NAME)")
-    return validate_bucket_name(name)
+    return validate_bucket_name(name_or_arn.split(":::", 1)[1])
 
 
 # What granting a target's access did: its undo step and a line saying it.

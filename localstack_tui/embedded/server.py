@@ -321,6 +321,15 @@ class BackgroundServer:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    def how_it_ended(self) -> str:
+        """Why it is not running: "killed by SIGKILL", "exit code 1"… and its last line of output."""
+        code = self._process.poll() if self._process is not None else None
+        if code is None:
+            return "still running" if self._process is not None else "never started"
+        how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+        last = next((line for line in reversed(self.output) if line.strip()), "")
+        return f"{how}; its last line: {last}" if last else how
+
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM it (it stops LocalStack and its handlers) and wait; SIGKILL past `timeout`."""
         process = self._process

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -10,15 +11,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.css.query import NoMatches
 from textual.message import Message
+from textual.widgets import Static
 
 from localstack_tui.core.config import Config, config_path
 from localstack_tui.core.connection import AwsClients, Connection, resolve_connection
-from localstack_tui.core.errors import LstuiError
+from localstack_tui.core.errors import EndpointSlowError, LstuiError
 from localstack_tui.core.health import Health, probe_health
 from localstack_tui.ui.screens.help import HelpScreen
 from localstack_tui.ui.screens.main import MainScreen
@@ -36,6 +38,7 @@ if TYPE_CHECKING:  # the embedded server is imported when the user starts it
 # The health probe: a lost server shows within ~2 s (a probe every second, each given 1 s).
 HEALTH_SECONDS = 1.0
 HEALTH_TIMEOUT = 1.0
+FIRST_HEALTH_TIMEOUT = 10.0  # the first probe waits longer: a slow LocalStack is still one
 GC_RESUME_SECONDS = 5.0  # the garbage collector resumes by then even when the panes are not filled
 
 
@@ -149,9 +152,9 @@ class LstuiApp(App[None]):
     ]
 
     class Checked(Message):
-        def __init__(self, endpoint: str, health: Health | None, error: str | None) -> None:
+        def __init__(self, endpoint: str, health: Health | None, error: str | None, slow: bool = False) -> None:
             super().__init__()
-            self.endpoint, self.health, self.error = endpoint, health, error
+            self.endpoint, self.health, self.error, self.slow = endpoint, health, error, slow
 
     class ServerStarted(Message):
         def __init__(self, server: BackgroundServer, seconds: float, error: str | None) -> None:
@@ -168,9 +171,23 @@ class LstuiApp(App[None]):
         self.main_screen: MainScreen | None = None
         self.health: Health | None = None
         self.startup_warnings: list[str] = []  # e.g. a config file that could not be read
+        self._restart_offered = False
 
     # -- start-up -------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        # What the first health probe waits on, while it waits (a slow endpoint is shown, not a blank screen).
+        yield Static("", id="connecting")
+
+    def _show_connecting(self) -> None:
+        if self.main_screen is None and self.screen is self.screen_stack[0]:
+            waited = time.monotonic() - self._started
+            self.query_one("#connecting", Static).update(
+                f"Connecting to {self.connection.endpoint_url}… waiting for its health report ({waited:.0f} s)"
+            )
+
     def on_mount(self) -> None:
+        self._started = time.monotonic()
+        self._connecting = self.set_interval(1.0, self._show_connecting, name="connecting")
         self.set_timer(GC_RESUME_SECONDS, resume_gc)
         for warning in self.startup_warnings:
             self.notify(warning, title="Config", severity="warning", timeout=20)
@@ -185,8 +202,12 @@ class LstuiApp(App[None]):
         # While the health probe waits on the network, build the boto3 clients the lists need.
         if self.main_screen is None:
             threading.Thread(target=clients.warm_up, daemon=True, name="warm-clients").start()
+        timeout = HEALTH_TIMEOUT if self.main_screen is not None else FIRST_HEALTH_TIMEOUT
         try:
-            health = probe_health(endpoint, timeout=HEALTH_TIMEOUT)
+            health = probe_health(endpoint, timeout=timeout)
+        except EndpointSlowError as exc:
+            self.post_message(self.Checked(endpoint, None, str(exc), slow=True))
+            return
         except LstuiError as exc:
             self.post_message(self.Checked(endpoint, None, str(exc)))
             return
@@ -214,12 +235,40 @@ class LstuiApp(App[None]):
             bar.detail = ""
             if was_lost and self.main_screen is not None:
                 self.main_screen.action_refresh()  # back: every list now, not at its next poll
+        elif message.slow:
+            bar.state = "slow"
+            bar.detail = f"no answer within {HEALTH_TIMEOUT:g} s · waiting…"
         else:
             bar.state = "disconnected"
             bar.detail = "retrying…"
+            self._offer_restart()
         self.set_timer(HEALTH_SECONDS, self.check_endpoint)
 
+    def _offer_restart(self) -> None:
+        """The embedded LocalStack lstui started has died: ask once whether to start it again."""
+        server = self.background_server
+        if server is None or server.running() or self._restart_offered:
+            return
+        self._restart_offered = True
+        from localstack_tui.ui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.push_screen(StartingScreen(server.endpoint_url, server.settings.log_path))
+                self._start_server(server.settings)
+
+        self.push_screen(
+            ConfirmScreen(
+                "The embedded LocalStack lstui started has stopped",
+                f"It ended ({server.how_it_ended()}). Its resources were in memory and are gone. "
+                f"Start it again at {server.endpoint_url}?",
+                confirm_label="Restart",
+            ),
+            answered,
+        )
+
     def _open_main(self) -> None:
+        self._connecting.stop()
         main = MainScreen(self.clients, self.config.refresh_seconds)
         self.main_screen = main
         self.push_screen(main)
@@ -297,6 +346,7 @@ class LstuiApp(App[None]):
             self._offer_start(f"The embedded LocalStack did not start: {message.error}")
             return
         self.background_server = message.server
+        self._restart_offered = False
         if message.server.endpoint_url != self.connection.endpoint_url:
             self._use_connection(replace(self.connection, endpoint_url=message.server.endpoint_url))
         self.notify(f"LocalStack started at {message.server.endpoint_url} in {message.seconds:.1f} s")

@@ -135,7 +135,7 @@ def test_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ('default_profile = "ghost"', "default_profile 'ghost' is not a profile"),
         ("[profiles.x]\nallow_remote = 'yes'", "allow_remote must be true or false"),
         ("[profiles.x]\nendpoint_url = 3", "endpoint_url must be a string"),
-        ("refresh_seconds = -1", "refresh_seconds must be a positive number"),
+        ("refresh_seconds = -1", "refresh_seconds must be a number of seconds"),
     ],
 )
 def test_bad_config_is_one_clear_line(text: str, message: str) -> None:

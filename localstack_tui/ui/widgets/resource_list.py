@@ -7,6 +7,7 @@ hidden or a modal screen is open.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -89,6 +90,9 @@ class ResourceList[T](Vertical):
         self._reveal_key: str | None = None
         self._filter_timer: Timer | None = None
         self.answered = False  # the first poll came back (rows or an error)
+        self._poll_started: float | None = None  # while a poll waits on LocalStack
+        self._again = False  # poll once more when the running poll is back
+        self._tick_timer: Timer | None = None
         self.border_title = self.title
 
     # -- to be given by subclasses ------------------------------------------------------------
@@ -116,18 +120,33 @@ class ResourceList[T](Vertical):
 
     def on_mount(self) -> None:
         self.query_one(Input).display = False
+        self.set_interval(1.0, self._show_waiting, name="waiting")
         self.poll()
+
+    def _show_waiting(self) -> None:
+        """A poll slower than a second says what it waits for, and for how long."""
+        if self._poll_started is None:
+            return
+        waited = time.monotonic() - self._poll_started
+        if waited >= 1.0:
+            status = self.query_one(".list-status", Label)
+            status.update(f"waiting for LocalStack to list the {self.kind}s… {waited:.0f} s")
 
     # -- polling -----------------------------------------------------------------------------
     def poll(self) -> None:
         """Refresh now (the `r` key), unless a poll is already running."""
-        if any(worker.group == self._group and worker.is_running for worker in self.workers):
+        if self.polling:
+            self._again = True
             return
+        self._poll_started = time.monotonic()
         self._load()
 
     @property
-    def _group(self) -> str:
-        return f"poll-{self.kind}"
+    def polling(self) -> bool:
+        """A poll of this list is waiting on LocalStack (its answer has not been shown yet)."""
+        return self._poll_started is not None and any(
+            worker.node is self and worker.group == "poll" and not worker.is_finished for worker in self.workers
+        )
 
     def _should_poll(self) -> bool:
         screen = self.screen
@@ -142,6 +161,10 @@ class ResourceList[T](Vertical):
             if not worker.is_cancelled:
                 self.post_message(self.Failed(self, str(exc)))
             return
+        except Exception as exc:  # a bug must not stop the list's polling: shown, and polled again
+            if not worker.is_cancelled:
+                self.post_message(self.Failed(self, f"unexpected error: {type(exc).__name__}: {exc}"))
+            return
         if not worker.is_cancelled:
             self.post_message(self.Loaded(self, items))
 
@@ -149,7 +172,13 @@ class ResourceList[T](Vertical):
         if not self.answered:
             self.answered = True
             self.post_message(self.FirstShown(self))
-        self.set_timer(self.refresh_seconds, self._tick)
+        if self._again:  # asked for while the last poll was on its way: it may miss what was just made
+            self._again = False
+            self.poll()
+            return
+        if self._tick_timer is not None:
+            self._tick_timer.stop()  # one timer per list, however many refreshes were asked for
+        self._tick_timer = self.set_timer(self.refresh_seconds, self._tick)
 
     def _tick(self) -> None:
         if self._should_poll():
@@ -162,6 +191,7 @@ class ResourceList[T](Vertical):
         if message.pane is not self:
             return
         message.stop()
+        self._poll_started = None
         changed = message.items != self.items
         self.items = list(message.items)
         if changed:  # a quiet refresh costs the UI nothing, even with 1,000 rows
@@ -177,6 +207,7 @@ class ResourceList[T](Vertical):
         if message.pane is not self:
             return
         message.stop()
+        self._poll_started = None
         status = self.query_one(".list-status", Label)
         status.update(message.error)
         status.add_class("-error")

@@ -11,12 +11,14 @@ class StatusBar(Widget):
     endpoint: reactive[str] = reactive("")
     aws_region: reactive[str] = reactive("")
     version: reactive[str] = reactive("")
-    state: reactive[str] = reactive("connecting")  # connected | disconnected | connecting
+    state: reactive[str] = reactive("connecting")  # connected | slow | disconnected | connecting
     detail: reactive[str] = reactive("")
     profile: reactive[str] = reactive("")
 
     def render(self) -> Text:
-        dot = {"connected": ("●", "green"), "disconnected": ("●", "red")}.get(self.state, ("◌", "yellow"))
+        dot = {"connected": ("●", "green"), "disconnected": ("●", "red"), "slow": ("●", "yellow")}.get(
+            self.state, ("◌", "yellow")
+        )
         text = Text.assemble(
             (" lstui ", "bold reverse"),
             "  ",
