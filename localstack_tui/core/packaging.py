@@ -77,16 +77,23 @@ def check_python_syntax(source: Path) -> None:
         try:
             ast.parse(_read(path, relative), filename=relative)
         except SyntaxError as exc:
-            raise ValidationError(f"syntax error in {relative!r}, line {exc.lineno}: {exc.msg}") from None
+            raise ValidationError(f"syntax error in {_shown(relative)}, line {exc.lineno}: {exc.msg}") from None
         except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, absurd nesting…
-            raise ValidationError(f"{relative!r} is not Python source lstui can read ({type(exc).__name__})") from None
+            raise ValidationError(
+                f"{_shown(relative)} is not Python source lstui can read ({type(exc).__name__})"
+            ) from None
+
+
+def _shown(name: str) -> str:
+    """A file name as a message shows it: quoted only when it has a newline or the like."""
+    return name if name.isprintable() else repr(name)
 
 
 def _read(path: Path, relative: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ValidationError(f"cannot read {relative!r}: {exc.strerror}") from None
+        raise ValidationError(f"cannot read {_shown(relative)}: {exc.strerror}") from None
 
 
 def build_zip(source: Path) -> Package:
