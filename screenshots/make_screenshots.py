@@ -32,6 +32,7 @@ from localstack_tui.ui.screens.flow_map import FlowMapScreen
 from localstack_tui.ui.screens.main import MainScreen
 from localstack_tui.ui.screens.no_localstack import NoLocalStackScreen
 from localstack_tui.ui.widgets.bucket_detail import BucketDetail
+from localstack_tui.ui.widgets.flow_view import FlowView
 from localstack_tui.ui.widgets.function_detail import FunctionDetail
 from localstack_tui.ui.widgets.lists import BucketList, FunctionList, QueueList
 from localstack_tui.ui.widgets.queue_detail import QueueDetail
@@ -184,7 +185,10 @@ async def shoot(endpoint: str) -> list[Path]:
         queue = next(q for q in main.query_one(QueueList).items if q.name == "burst-dlq")
         main.jump_to("queue", queue.url)
         queue_detail = main.query_one(QueueDetail)
-        await wait(pilot, lambda: queue_detail.queue is not None and queue_detail.queue.name == "burst-dlq")
+        await wait(
+            pilot,
+            lambda: queue_detail.queue is not None and queue_detail.queue.name == "burst-dlq" and queue_detail.messages,
+        )
         await pilot.pause(0.8)
         save("queue-dlq")
 
@@ -279,7 +283,13 @@ async def shoot(endpoint: str) -> list[Path]:
         await pilot.pause(0.3)
 
         await pilot.press("e")
-        await wait(pilot, lambda: isinstance(app.screen, FlowMapScreen) and app.screen.builds >= 3, timeout=60)
+        await wait(
+            pilot,
+            lambda: isinstance(app.screen, FlowMapScreen)
+            and bool(app.screen.query(FlowView))
+            and app.screen.query_one(FlowView).builds >= 1,
+            timeout=60,
+        )
         await pilot.pause(0.3)
         save("flow-map")
         await pilot.press("escape")

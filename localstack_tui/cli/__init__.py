@@ -259,4 +259,7 @@ def run_tui(args: argparse.Namespace) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C before a command had set up its own handling
+        sys.exit(130)

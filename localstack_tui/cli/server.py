@@ -51,8 +51,10 @@ def run_server(args: argparse.Namespace) -> int:
         raise _StopRequested
 
     previous = signal.signal(signal.SIGTERM, on_sigterm)
+    ready = False
     try:
         seconds = server.start()
+        ready = True
         print(
             f"lstui server ready at {settings.endpoint_url} ({seconds:.1f} s; log: {settings.log_path})",
             flush=True,
@@ -64,6 +66,9 @@ def run_server(args: argparse.Namespace) -> int:
         print(f"lstui server: {exc}", file=sys.stderr)
         return 1
     except (KeyboardInterrupt, _StopRequested):
+        if not ready:  # stopped before it served anything: say so, and exit as interrupted
+            print("lstui server: interrupted before LocalStack was ready; stopping it…", file=sys.stderr, flush=True)
+            return 130
         print("lstui server: stopping…", file=sys.stderr, flush=True)
         return 0
     finally:

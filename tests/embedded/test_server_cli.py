@@ -197,3 +197,27 @@ def test_python_older_than_313_is_one_clear_line(tmp_path: Path) -> None:
     assert result.stderr.strip().startswith(
         "lstui server: the embedded LocalStack needs Python 3.13 or newer; this is Python 3.1"
     )
+
+
+@pytest.mark.parametrize("after", [1.0, 2.5], ids=["early", "while-localstack-starts"])
+def test_ctrl_c_during_start_is_clean(tmp_path: Path, after: float) -> None:
+    """Ctrl-C before the ready line: a clear line, and no LocalStack left running on its own."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "localstack_tui.cli", "server", "--port", str(free_port()),
+         "--data-dir", str(tmp_path / "data")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    seen: set[int] = set()
+    deadline = time.monotonic() + after
+    while time.monotonic() < deadline:  # every process it starts, before the interrupt
+        seen |= descendants(process.pid)
+        time.sleep(0.05)
+    seen |= descendants(process.pid)
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 130, output
+    assert output.strip().splitlines()[-1] == "lstui server: interrupted before LocalStack was ready; stopping it…"
+    assert "ready at" not in output and "Traceback" not in output, output
+    wait_until(lambda: not any(alive(pid) for pid in seen), timeout=10, what="every process it started to exit")

@@ -42,8 +42,8 @@ class QueueDetail(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "peek", "Peek again", id="queue.peek"),
         Binding("x", "purge", "Purge", id="queue.purge"),
-        Binding("right_square_bracket", "page(1)", "Next page", id="queue.next_page"),
-        Binding("left_square_bracket", "page(-1)", "Previous page", id="queue.previous_page"),
+        Binding("right_square_bracket", "page(1)", "Next page", id="queue.next_page", show=False),
+        Binding("left_square_bracket", "page(-1)", "Previous page", id="queue.previous_page", show=False),
     ]
 
     class Loaded(Message):
