@@ -285,9 +285,11 @@ async def shoot(endpoint: str) -> list[Path]:
         await pilot.press("e")
         await wait(
             pilot,
-            lambda: isinstance(app.screen, FlowMapScreen)
-            and bool(app.screen.query(FlowView))
-            and app.screen.query_one(FlowView).builds >= 1,
+            lambda: (
+                isinstance(app.screen, FlowMapScreen)
+                and bool(app.screen.query(FlowView))
+                and app.screen.query_one(FlowView).builds >= 1
+            ),
             timeout=60,
         )
         await pilot.pause(0.3)

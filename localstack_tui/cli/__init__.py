@@ -171,8 +171,10 @@ def _build_parser() -> argparse.ArgumentParser:
     add.add_argument("--endpoint-url", help="e.g. http://localhost:4566")
     add.add_argument("--region", help="e.g. us-east-1")
     add.add_argument("--aws-profile", help="an AWS profile (~/.aws) for the credentials")
-    add.add_argument("--access-key-id", help="with --secret-access-key (stored in the file, mode 600)")
-    add.add_argument("--secret-access-key")
+    add.add_argument(
+        "--access-key-id", help="stored in the file (mode 600); the secret key is then asked for, or read from stdin"
+    )
+    add.add_argument("--secret-access-key", help="the secret key on the command line (shown by ps: prefer the prompt)")
     add.add_argument("--allow-remote", action="store_true", help="allow changes if the endpoint is not local")
     add.add_argument("--default", action="store_true", help="make it the default profile")
 
@@ -219,18 +221,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_tui(args: argparse.Namespace) -> int:
     """`lstui` alone: the explorer. Stops an embedded LocalStack it started unless asked to keep it."""
-    from localstack_tui.ui.startup import pause_gc
+    from localstack_tui.ui.startup import pause_gc, resume_gc
 
     pause_gc()  # the app resumes it once its panes are filled
-    from localstack_tui.core.config import load_config_or_defaults, permissions_warning
+    from localstack_tui.core.config import load_config_for
     from localstack_tui.core.connection import resolve_connection
     from localstack_tui.core.errors import LstuiError
 
-    config, problem = load_config_or_defaults()  # a broken file: the defaults, and the app says why
-    if problem and args.profile:
-        print(f"lstui: cannot use profile {args.profile}: {problem}", file=sys.stderr)
-        return 1
     try:
+        config, warnings = load_config_for(args.profile)  # a broken file: the defaults, and the app says why
         connection = resolve_connection(
             endpoint_url=args.endpoint_url,
             region=args.region,
@@ -239,14 +238,17 @@ def run_tui(args: argparse.Namespace) -> int:
             config=config,
         )
     except LstuiError as exc:
+        resume_gc()
         print(f"lstui: {exc}", file=sys.stderr)
         return 1
     from localstack_tui.ui.app import LstuiApp
 
     app = LstuiApp(connection, config)
-    broken = f"{problem}; lstui started with the defaults" if problem else None
-    app.startup_warnings = [warning for warning in (broken, permissions_warning()) if warning]
-    app.run()
+    app.startup_warnings = warnings
+    try:
+        app.run()
+    finally:
+        resume_gc()
     server = app.background_server
     if server is not None and server.running():
         if app.keep_server:

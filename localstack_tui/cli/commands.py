@@ -18,15 +18,10 @@ Command = Callable[[AwsClients, argparse.Namespace], int]
 
 
 def clients_from_args(args: argparse.Namespace) -> AwsClients:
-    from localstack_tui.core.config import load_config_or_defaults, permissions_warning
+    from localstack_tui.core.config import load_config_for
 
-    config, problem = load_config_or_defaults()
-    if problem and args.profile:
-        raise ValidationError(f"cannot use profile {args.profile}: {problem}")
-    if problem:
-        print(f"lstui: warning: {problem}; using the defaults", file=sys.stderr)
-    warning = permissions_warning()
-    if warning:
+    config, warnings = load_config_for(args.profile)
+    for warning in warnings:
         print(f"lstui: warning: {warning}", file=sys.stderr)
     connection = resolve_connection(
         endpoint_url=args.endpoint_url,

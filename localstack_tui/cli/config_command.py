@@ -33,13 +33,16 @@ def _run(args: argparse.Namespace) -> int:
         print(f"wrote {init_config()} (mode 600)")
         return 0
     if action == "add-profile":
+        secret = args.secret_access_key
+        if args.access_key_id and secret is None:
+            secret = _read_secret(args.name)
         profile = Profile(
             name=args.name,
             endpoint_url=args.endpoint_url,
             region=args.region,
             aws_profile=args.aws_profile,
             access_key_id=args.access_key_id,
-            secret_access_key=args.secret_access_key,
+            secret_access_key=secret,
             allow_remote=args.allow_remote,
         )
         path = add_profile(profile, make_default=args.default)
@@ -62,3 +65,12 @@ def _run(args: argparse.Namespace) -> int:
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _read_secret(profile: str) -> str:
+    """The secret key from a prompt (or stdin when piped): not from argv, which `ps` and shell history show."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"secret access key for profile {profile}: ")
+    return sys.stdin.readline().rstrip("\n")

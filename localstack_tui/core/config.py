@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,6 +141,22 @@ def load_config_or_defaults(path: Path | None = None) -> tuple[Config, str | Non
         return Config(), str(exc)
 
 
+def load_config_for(profile: str | None) -> tuple[Config, list[str]]:
+    """The config lstui runs with, and what to warn about (lstui's entry points share this policy).
+
+    A broken file gives the defaults and a warning, unless a profile was asked for by name:
+    then there is nothing to run with, and the error says why.
+    """
+    config, problem = load_config_or_defaults()
+    if problem and profile:
+        raise ValidationError(f"cannot use profile {profile}: {problem}")
+    warnings = [f"{problem}; using the defaults"] if problem else []
+    permissions = permissions_warning()
+    if permissions:
+        warnings.append(permissions)
+    return config, warnings
+
+
 def permissions_warning(path: Path | None = None) -> str | None:
     """A warning when a config file holding credentials can be read by others (as ssh warns)."""
     path = path or config_path()
@@ -149,7 +166,10 @@ def permissions_warning(path: Path | None = None) -> str | None:
     except OSError:
         return None
     if mode & 0o077 and ("secret_access_key" in text or "access_key_id" in text):
-        return f"{path} holds credentials and can be read by others (mode {mode & 0o777:o}): chmod 600 {path}"
+        return (
+            f"{path} holds credentials and can be read by others (mode {mode & 0o777:o}): "
+            f"chmod 600 {shlex.quote(str(path))}"
+        )
     return None
 
 
@@ -181,6 +201,7 @@ REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 
 def write_private(path: Path, text: str) -> None:
     """Write a file only its owner can read (0600), atomically: a crash leaves the old file whole."""
+    path = path.resolve()  # a symlinked config (dotfiles) stays a symlink: its target is written
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -255,6 +276,8 @@ def add_profile(profile: Profile, make_default: bool = False, path: Path | None 
             text = re.sub(r"(?m)^default_profile\s*=.*$", lambda _: line, text, count=1)
         else:
             text = f"{line}\n{text}"  # a top-level key goes before every table
-    parse_config(text, str(path))  # what is written reads back
+    written = parse_config(text, str(path))  # what is written reads back
+    if written.profiles.get(profile.name) != profile or (make_default and written.default_profile != profile.name):
+        raise ValidationError(f"cannot add profile {profile.name!r} to {path} without rewriting it: edit it there")
     write_private(path, text)
     return path

@@ -164,9 +164,13 @@ def use_plain_json_models(session: Any) -> None:
     OrderedDict for every object: half of that parsing time (~40 ms of each
     start). Python's dicts keep their order, which is all botocore asks of them.
     """
+    import inspect
     import json
 
     from botocore.loaders import JSONFileLoader
+
+    if list(inspect.signature(JSONFileLoader._load_file).parameters) != ["self", "full_path", "open_method"]:
+        return  # another botocore: keep its own loader (only the speed-up is lost)
 
     class PlainJSONFileLoader(JSONFileLoader):  # type: ignore[misc] # botocore has no types
         def _load_file(self, full_path: str, open_method: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -340,11 +340,20 @@ def remove_notification(clients: AwsClients, bucket: str, match: NotificationEnt
 
 
 def buckets_notifying(
-    clients: AwsClients, target_arn: str, buckets: Iterable[str]
+    clients: AwsClients,
+    target_arn: str,
+    buckets: Iterable[str],
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[tuple[str, NotificationEntry]]:
-    """(bucket, entry) for every entry of those buckets that targets `target_arn`."""
+    """(bucket, entry) for every entry of those buckets that targets `target_arn`.
+
+    One call per bucket: `cancelled` stops early when the answer is no longer wanted
+    (the user moved on to another function before 1,000 buckets were read).
+    """
     found: list[tuple[str, NotificationEntry]] = []
     for bucket in buckets:
+        if cancelled is not None and cancelled():
+            break
         try:
             config = get_notification_config(clients, bucket)
         except LstuiError:

@@ -190,7 +190,7 @@ class LstuiApp(App[None]):
         self._connecting = self.set_interval(1.0, self._show_connecting, name="connecting")
         self.set_timer(GC_RESUME_SECONDS, resume_gc)
         for warning in self.startup_warnings:
-            self.notify(warning, title="Config", severity="warning", timeout=20)
+            self.notify(warning, title="Config", severity="warning", timeout=20, markup=False)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self.check_endpoint()
@@ -234,7 +234,7 @@ class LstuiApp(App[None]):
             bar.state = "connected"
             bar.detail = ""
             if was_lost and self.main_screen is not None:
-                self.main_screen.action_refresh()  # back: every list now, not at its next poll
+                self.main_screen.refresh_all(new_endpoint=True)  # back: every list now, not at its next poll
         elif message.slow:
             bar.state = "slow"
             bar.detail = f"no answer within {HEALTH_TIMEOUT:g} s · waiting…"
@@ -358,7 +358,7 @@ class LstuiApp(App[None]):
         if self.main_screen is not None:
             self.main_screen.clients = self.clients
             self._fill_status()
-            self.main_screen.action_refresh()
+            self.main_screen.refresh_all(new_endpoint=True)
 
     # -- actions --------------------------------------------------------------------------------
     def action_refresh(self) -> None:

@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.notifications import Notification
 
-from localstack_tui.core.config import load_config_or_defaults
+from localstack_tui.core.config import load_config_for
 from localstack_tui.ui.app import LstuiApp
 from localstack_tui.ui.screens.main import MainScreen
 from tests.conftest import RunningServer
@@ -19,11 +20,16 @@ from tests.ui.conftest import make_app, wait_for
 BROKEN = 'default_profile = "x"\n[profiles.x\nendpoint_url = 1\n'
 
 
-def run(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(config: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["LSTUI_CONFIG"] = str(config)
     return subprocess.run(
-        [sys.executable, "-m", "localstack_tui.cli", *args], capture_output=True, text=True, timeout=60, env=env
+        [sys.executable, "-m", "localstack_tui.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        input=stdin,
     )
 
 
@@ -34,10 +40,19 @@ def test_config_commands_write_a_private_file(tmp_path: Path) -> None:
     again = run(config, "config", "init")
     assert again.returncode == 1 and "already exists" in again.stderr
     added = run(
-        config, "config", "add-profile", "team", "--endpoint-url", "http://127.0.0.1:4600",
-        "--access-key-id", "AKID", "--secret-access-key", "s3cr3t", "--default",
-    )  # fmt: skip
+        config,
+        "config",
+        "add-profile",
+        "team",
+        "--endpoint-url",
+        "http://127.0.0.1:4600",
+        "--access-key-id",
+        "AKID",
+        "--default",
+        stdin="s3cr3t\n",
+    )  # fmt: skip: the secret is read from stdin (a prompt on a terminal), not from argv
     assert added.returncode == 0, added.stderr
+    assert 'secret_access_key = "s3cr3t"' in config.read_text()
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
     shown = run(config, "config", "show")
     assert "default profile  team" in shown.stdout and "s3cr3t" not in shown.stdout, "secrets are not printed"
@@ -56,12 +71,15 @@ def test_a_broken_config_gives_the_defaults_and_says_where(tmp_path: Path, serve
     assert named.returncode == 1 and "cannot use profile x" in named.stderr
 
 
-async def test_the_tui_starts_on_a_broken_config_and_says_so(tmp_path: Path, server: RunningServer) -> None:
+async def test_the_tui_starts_on_a_broken_config_and_says_so(
+    tmp_path: Path, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = tmp_path / "config.toml"
     config.write_text(BROKEN)
-    defaults, problem = load_config_or_defaults(config)
+    monkeypatch.setenv("LSTUI_CONFIG", str(config))
+    defaults, warnings = load_config_for(None)  # what `lstui` runs with (cli.run_tui)
     app: LstuiApp = make_app(server.endpoint_url, defaults)
-    app.startup_warnings = [f"{problem}; lstui started with the defaults"]
+    app.startup_warnings = warnings
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="the main screen")
         shown: list[Notification] = list(app._notifications)

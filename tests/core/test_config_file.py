@@ -131,3 +131,22 @@ def test_any_written_profile_reads_back(
     assert config.profiles[name] == profile
     assert config.profiles["mine"].endpoint_url == "http://localhost:4566"
     assert (config.default_profile == name) is default
+
+
+def test_a_symlinked_config_stays_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles" / "lstui.toml"
+    real.parent.mkdir()
+    real.write_text(USER_TEXT)
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    add_profile(Profile("linked", "http://localhost:4599"), path=link)
+    assert link.is_symlink() and "linked" in load_config(real).profiles
+
+
+def test_a_default_it_cannot_replace_cleanly_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    text = '  default_profile = "mine"\n' + USER_TEXT  # indented: valid TOML, not a line lstui rewrites
+    path.write_text(text)
+    with pytest.raises(ValidationError, match="without rewriting it"):
+        add_profile(Profile("other", "http://localhost:4599"), make_default=True, path=path)
+    assert path.read_text() == text

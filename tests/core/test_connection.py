@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from localstack_tui.core.config import Config, Profile, config_path, load_config, parse_config
 from localstack_tui.core.connection import (
     DEFAULT_ENDPOINT,
+    AwsClients,
+    Connection,
     is_local_endpoint,
     resolve_connection,
     validate_endpoint_url,
@@ -184,3 +186,13 @@ def test_health_of_something_else(not_localstack: str) -> None:
         probe_health(not_localstack)
     with pytest.raises(EndpointError, match=r"answers but is not LocalStack \(HTTP 404"):
         probe_health(not_localstack + "/sub")
+
+
+def test_botocore_models_load_as_plain_dicts_and_the_clients_work(server: RunningServer) -> None:
+    """The start-up speed-up (no OrderedDict per JSON object) is in place, and changes nothing else."""
+    clients = AwsClients(Connection(endpoint_url=server.endpoint_url, access_key_id="test", secret_access_key="test"))
+    assert isinstance(clients.s3.list_buckets()["Buckets"], list)
+    loader = clients._session.get_component("data_loader")
+    assert type(loader.file_loader).__name__ == "PlainJSONFileLoader"
+    model = loader.load_service_model("sqs", "service-2")
+    assert type(model) is dict and type(model["operations"]) is dict

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,9 +27,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box confirm-box"):
-            yield Label(self._question, classes="modal-title")
+            yield Label(Text(self._question), classes="modal-title")  # plain text: no markup in names
             if self._detail:
-                yield Label(self._detail)
+                yield Label(Text(self._detail))
             with Horizontal(classes="buttons"):
                 yield Button(f"{self._confirm_label} (y)", variant="error", id="yes")
                 yield Button("Cancel (n)", id="no")

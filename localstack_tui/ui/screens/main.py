@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -9,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher, Static
 
@@ -29,6 +31,8 @@ from localstack_tui.ui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:  # the wizards and the map are imported when opened: not on the start-up path
     from localstack_tui.ui.widgets.flow_view import FlowView
     from localstack_tui.ui.wizards.base import Choices, Wizard
+
+DETAIL_PAUSE = 0.12  # seconds the cursor rests on a row before its detail loads
 
 WELCOME = """[b]Welcome to lstui[/b]
 
@@ -57,6 +61,7 @@ class MainScreen(Screen[None]):
         self.refresh_seconds = refresh_seconds
         self._flow_back = "welcome"  # the detail the flow pane replaced
         self._details_mounted: AwaitMount | None = None
+        self._detail_timer: Timer | None = None
 
     def _get_clients(self) -> AwsClients:
         return self.clients
@@ -72,7 +77,7 @@ class MainScreen(Screen[None]):
                 with ContentSwitcher(initial="welcome", id="detail"):
                     yield Static(WELCOME, id="welcome", classes="pane")
                     yield BucketDetail(self._get_clients, id="bucket-detail", classes="pane")
-                    # The queue and function details are mounted once the lists are filled (see _details).
+                    # The queue and function details are mounted once the lists are filled (see _mount_details).
                 yield LogPane(self._get_clients, id="log-pane", classes="pane")
         yield KeyFooter()
 
@@ -80,9 +85,9 @@ class MainScreen(Screen[None]):
     def _on_first_shown(self) -> None:
         if all(pane.answered for pane in self.query(ResourceList)):
             resume_gc()  # started: the panes show what the server holds
-            self._details()
+            self._mount_details()
 
-    def _details(self) -> AwaitMount:
+    def _mount_details(self) -> AwaitMount:
         """Mount the (hidden) queue and function details, once.
 
         Not composed with the screen: the lists come first (~80 ms sooner to filled panes).
@@ -100,27 +105,36 @@ class MainScreen(Screen[None]):
 
     @on(ResourceList.Selected)
     async def _on_selected(self, message: ResourceList.Selected) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if message.opened:  # Enter, a jump, a wizard's result: at once
+            await self._show_detail(message.item, opened=True)
+        else:  # the cursor moving (or Tab): the detail follows once it rests, not for every row passed
+            self._detail_timer = self.set_timer(DETAIL_PAUSE, partial(self._show_detail, message.item, False))
+
+    async def _show_detail(self, item: object, opened: bool) -> None:
+        self._detail_timer = None
         switcher = self.query_one("#detail", ContentSwitcher)
-        item = message.item
         if isinstance(item, (Queue, FunctionInfo)):
-            await self._details()
+            await self._mount_details()
         if isinstance(item, Bucket):
             detail_b = self.query_one(BucketDetail)
-            if detail_b.bucket != item.name or message.opened:
+            if detail_b.bucket != item.name or opened:
                 detail_b.show(item.name)
             switcher.current = "bucket-detail"
         elif isinstance(item, Queue):
             detail_q = self.query_one(QueueDetail)
-            if detail_q.url != item.url or message.opened:
+            if detail_q.url != item.url or opened:
                 detail_q.show(item.url)
             switcher.current = "queue-detail"
         elif isinstance(item, FunctionInfo):
             detail_f = self.query_one(FunctionDetail)
-            if detail_f.name_shown != item.name or message.opened:
+            if detail_f.name_shown != item.name or opened:
                 detail_f.show(item.name)
             switcher.current = "function-detail"
             self.query_one(LogPane).follow(item.name)
-        if message.opened:
+        if opened:
             current = switcher.visible_content
             if current is not None:
                 focusable = current.query("DataTable, Tree").first() if current.query("DataTable, Tree") else None
@@ -128,8 +142,12 @@ class MainScreen(Screen[None]):
                     focusable.focus()
 
     def action_refresh(self) -> None:
+        self.refresh_all()
+
+    def refresh_all(self, new_endpoint: bool = False) -> None:
+        """Every list and the open detail again; after a change of endpoint, without waiting on the old one."""
         for pane in self.query(ResourceList):
-            pane.poll()
+            pane.poll(force=new_endpoint)
         switcher = self.query_one("#detail", ContentSwitcher)
         if switcher.current == "flow-pane":
             from localstack_tui.ui.widgets.flow_view import FlowView
@@ -218,7 +236,7 @@ class MainScreen(Screen[None]):
 
     async def watch_function(self, name: str, source: str) -> None:
         """Start the dev loop for a function and show it."""
-        await self._details()
+        await self._mount_details()
         self.query_one(FunctionDetail).start_watching(name, source)
         self.reveal("function", name)
 

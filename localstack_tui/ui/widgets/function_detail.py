@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
+from textual.worker import get_current_worker
 
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.devloop import DevLoop, DevLoopEvent, bind_source, bound_source
@@ -97,7 +98,10 @@ class FunctionDetail(Vertical):
         try:
             info = get_function(clients, name)
             mappings = list_event_source_mappings(clients, function=name)
-            notifying = buckets_notifying(clients, info.arn, buckets)
+            worker = get_current_worker()
+            notifying = buckets_notifying(clients, info.arn, buckets, cancelled=lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                return
             tail = LogTail(function_log_group(name), since=datetime.now(UTC) - timedelta(hours=1))
             recent = tail.poll(clients)[-RECENT_LINES:]
         except LstuiError as exc:

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
+from textual.worker import get_current_worker
 
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError
@@ -86,6 +87,12 @@ class QueueDetail(Vertical):
             yield Static("", id="queue-body")
 
     def show(self, url: str) -> None:
+        if url != self.url:  # another queue: nothing of the last one stays on screen
+            self.queue = None
+            self.messages = []
+            self.page = 0
+            self.query_one("#queue-messages", DataTable).clear()
+            self.query_one("#queue-body", Static).update("")
         self.url = url
         self._load(url)
 
@@ -102,14 +109,19 @@ class QueueDetail(Vertical):
         except LstuiError as exc:
             self.post_message(self.Loaded(url, None, [], str(exc)))
             return
+        worker = get_current_worker()
+        if worker.is_cancelled:  # a newer load of this pane is on its way: it alone is shown
+            return
         self.post_message(self.Loaded(url, queue, mappings, None))
         # A big queue takes LocalStack seconds to list: the counts above are shown meanwhile.
+        peek: PeekResult | None = None
+        error: str | None = None
         try:
             peek = peek_messages(clients, url, limit=None, show_invisible=True, show_delayed=True)
         except LstuiError as exc:
-            self.post_message(self.Peeked(url, None, str(exc)))
-            return
-        self.post_message(self.Peeked(url, peek, None))
+            error = str(exc)
+        if not worker.is_cancelled:
+            self.post_message(self.Peeked(url, peek, error))
 
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
@@ -225,7 +237,10 @@ class QueueDetail(Vertical):
         event.stop()
         if event.row_key.value is None:
             return
-        peeked = self.messages[int(event.row_key.value)]
+        index = int(event.row_key.value)
+        if not 0 <= index < len(self.messages):  # a row of a table being redrawn
+            return
+        peeked = self.messages[index]
         head = Text(f"{peeked.message_id}\n", style="dim")
         self.query_one("#queue-body", Static).update(head + describe_body(peeked))
 

@@ -89,10 +89,12 @@ class ResourceList[T](Vertical):
         self._selected_key: str | None = None
         self._reveal_key: str | None = None
         self._filter_timer: Timer | None = None
+        self._row_cache: dict[str, tuple[T, Sequence[str | Text], str]] = {}
         self.answered = False  # the first poll came back (rows or an error)
         self._poll_started: float | None = None  # while a poll waits on LocalStack
-        self._again = False  # poll once more when the running poll is back
+        self._poll_again = False  # poll once more when the running poll is back
         self._tick_timer: Timer | None = None
+        self._took = 0.0  # seconds the last poll took
         self.border_title = self.title
 
     # -- to be given by subclasses ------------------------------------------------------------
@@ -133,10 +135,13 @@ class ResourceList[T](Vertical):
             status.update(f"waiting for LocalStack to list the {self.kind}s… {waited:.0f} s")
 
     # -- polling -----------------------------------------------------------------------------
-    def poll(self) -> None:
-        """Refresh now (the `r` key), unless a poll is already running."""
-        if self.polling:
-            self._again = True
+    def poll(self, force: bool = False) -> None:
+        """Refresh now (the `r` key), unless a poll is already running.
+
+        `force` (a new endpoint): the running poll's answer is dropped and a new one starts at once.
+        """
+        if self.polling and not force:
+            self._poll_again = True
             return
         self._poll_started = time.monotonic()
         self._load()
@@ -172,13 +177,15 @@ class ResourceList[T](Vertical):
         if not self.answered:
             self.answered = True
             self.post_message(self.FirstShown(self))
-        if self._again:  # asked for while the last poll was on its way: it may miss what was just made
-            self._again = False
+        if self._poll_again:  # asked for while the last poll was on its way: it may miss what was just made
+            self._poll_again = False
             self.poll()
             return
         if self._tick_timer is not None:
             self._tick_timer.stop()  # one timer per list, however many refreshes were asked for
-        self._tick_timer = self.set_timer(self.refresh_seconds, self._tick)
+        # A list that takes long to read (500 queues: one call each) is read less often: at most a fifth
+        # of the time goes to polling it.
+        self._tick_timer = self.set_timer(max(self.refresh_seconds, 5 * self._took), self._tick)
 
     def _tick(self) -> None:
         if self._should_poll():
@@ -191,6 +198,7 @@ class ResourceList[T](Vertical):
         if message.pane is not self:
             return
         message.stop()
+        self._took = time.monotonic() - self._poll_started if self._poll_started is not None else 0.0
         self._poll_started = None
         changed = message.items != self.items
         self.items = list(message.items)
@@ -214,19 +222,30 @@ class ResourceList[T](Vertical):
         self._rearm()
 
     # -- rows ------------------------------------------------------------------------------
-    def _matches(self, item: T) -> bool:
-        if not self._filter:
-            return True
-        needle = self._filter.lower()
-        return any(needle in str(cell).lower() for cell in self.row(item))
+    def _cells(self, item: T) -> tuple[Sequence[str | Text], str]:
+        """A row's cells and their text in lower case (what the filter searches), made once per item."""
+        key = self.key(item)
+        cached = self._row_cache.get(key)
+        if cached is None or cached[0] != item:
+            cells = self.row(item)
+            cached = (item, cells, " ".join(str(cell) for cell in cells).lower())
+            self._row_cache[key] = cached
+        return cached[1], cached[2]
 
     def _render_rows(self) -> None:
+        needle = self._filter.lower()
+        shown = [item for item in self.items if not needle or needle in self._cells(item)[1]]
+        if shown == self._shown and self.table.row_count == len(shown):
+            return  # "l", "lo", "loa"… matching the same rows: nothing to redraw
         table = self.table
         keep = self._selected_key
-        self._shown = [item for item in self.items if self._matches(item)]
+        self._shown = shown
         table.clear()
-        for item in self._shown:
-            table.add_row(*self.row(item), key=self.key(item))
+        for item in shown:
+            table.add_row(*self._cells(item)[0], key=self.key(item))
+        if len(self._row_cache) > 2 * len(self.items) + 100:  # forget resources long gone
+            listed = {self.key(item) for item in self.items}
+            self._row_cache = {key: row for key, row in self._row_cache.items() if key in listed}
         if keep is not None:
             for index, item in enumerate(self._shown):
                 if self.key(item) == keep:
