@@ -250,7 +250,7 @@ async def test_keymap_from_config_remaps_a_binding(world: World) -> None:
         assert bindings.get("f5") == "refresh"
         assert "r" not in bindings or bindings["r"] != "refresh"
         polls: list[str] = []
-        main.query_one(BucketList).poll = lambda: polls.append("bucket")  # type: ignore[method-assign]
+        main.query_one(BucketList).poll = lambda force=False: polls.append("bucket")  # type: ignore[method-assign]
         await pilot.press("f5")
         assert polls == ["bucket"]
 
