@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the wizards and the map are imported when opened: not on th
     from localstack_tui.ui.widgets.flow_view import FlowView
     from localstack_tui.ui.wizards.base import Choices, Wizard
 
-DETAIL_PAUSE = 0.12  # seconds the cursor rests on a row before its detail loads
+DETAIL_PAUSE = 0.2  # seconds the cursor rests on a row before its detail loads (Enter: at once)
 
 WELCOME = """[b]Welcome to lstui[/b]
 
