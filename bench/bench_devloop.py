@@ -21,8 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import boto3
-from harness import AWS_BIN, AWSCLI_ENV, ROOT, median_p90, start_server, stop_server
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, local_client, median_p90, start_server, stop_server
 
 HANDLER = "def lambda_handler(event, context):\n    return {'version': VERSION}\n"
 
@@ -37,13 +36,7 @@ def main() -> None:
         work = Path(tmp)
         server, port, _ = start_server(work / "data")
         endpoint = f"http://127.0.0.1:{port}"
-        lam = boto3.client(
-            "lambda",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        )
+        lam = local_client("lambda", endpoint)
 
         def answers(name: str) -> int:
             return int(json.loads(lam.invoke(FunctionName=name)["Payload"].read())["version"])

@@ -34,9 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config as BotoConfig
-from harness import AWS_BIN, AWSCLI_ENV, ROOT, USER_ENV, start_server, stop_server, timed, tree_rss_mib
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, USER_ENV, local_client, start_server, stop_server, timed, tree_rss_mib
 
 N_BUCKETS, N_QUEUES, N_FUNCTIONS = 20, 10, 10
 MANY_BUCKETS = 1_000
@@ -189,15 +187,8 @@ class Bench:
     def __init__(self, port: int, workdir: Path) -> None:
         self.endpoint = f"http://127.0.0.1:{port}"
         self.workdir = workdir
-        kw: dict[str, Any] = dict(
-            endpoint_url=self.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            config=BotoConfig(max_pool_connections=32, retries={"max_attempts": 10, "mode": "standard"}),
-        )
-        self.s3 = boto3.client("s3", **kw)
-        self.sqs = boto3.client("sqs", **kw)
+        self.s3 = local_client("s3", self.endpoint, seeding=True)
+        self.sqs = local_client("sqs", self.endpoint, seeding=True)
         self.aws_env = AWSCLI_ENV
         self.aws_bin = AWS_BIN
 

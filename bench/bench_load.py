@@ -23,9 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config as BotoConfig
-from harness import AWS_BIN, AWSCLI_ENV, ROOT, median_p90, run_headless, start_server, stop_server, timed
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, local_client, median_p90, run_headless, start_server, stop_server, timed
 
 BUCKETS, QUEUES, FUNCTIONS = 1_000, 500, 500
 KEYS = [
@@ -113,14 +111,7 @@ asyncio.run(main())
 
 
 def seed(endpoint: str) -> None:
-    kw: dict[str, Any] = {
-        "endpoint_url": endpoint,
-        "region_name": "us-east-1",
-        "aws_access_key_id": "test",
-        "aws_secret_access_key": "test",
-        "config": BotoConfig(max_pool_connections=32, retries={"max_attempts": 10, "mode": "standard"}),
-    }
-    s3, sqs, lam = boto3.client("s3", **kw), boto3.client("sqs", **kw), boto3.client("lambda", **kw)
+    s3, sqs, lam = (local_client(service, endpoint, seeding=True) for service in ("s3", "sqs", "lambda"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("lambda_function.py", "def lambda_handler(event, context):\n    return 1\n")

@@ -20,8 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import boto3
-from harness import AWS_BIN, AWSCLI_ENV, ROOT, median_p90, run_headless, start_server, stop_server
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, local_client, median_p90, run_headless, start_server, stop_server
 
 LINES = 100_000
 GROUP = "/aws/lambda/bench-logpane"
@@ -127,13 +126,7 @@ def main() -> None:
         server, port, _ = start_server(workdir / "data")
         endpoint = f"http://127.0.0.1:{port}"
         try:
-            logs = boto3.client(
-                "logs",
-                endpoint_url=endpoint,
-                region_name="us-east-1",
-                aws_access_key_id="test",
-                aws_secret_access_key="test",
-            )
+            logs = local_client("logs", endpoint)
             logs.create_log_group(logGroupName=GROUP)
             logs.create_log_stream(logGroupName=GROUP, logStreamName="2026/11/28/[$LATEST]bench")
             now = int(time.time() * 1000) - 120_000  # within the pane's ten-minute backlog

@@ -25,8 +25,7 @@ import uuid
 import zipfile
 from pathlib import Path
 
-import boto3
-from harness import AWS_BIN, AWSCLI_ENV, ROOT, median_p90, start_server, stop_server
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, local_client, median_p90, start_server, stop_server
 
 HANDLER = "def lambda_handler(event, context):\n    print('marker', event['marker'])\n    return 1\n"
 
@@ -40,13 +39,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lstui-logs-") as tmp:
         server, port, _ = start_server(Path(tmp) / "data")
         endpoint = f"http://127.0.0.1:{port}"
-        kw = {
-            "endpoint_url": endpoint,
-            "region_name": "us-east-1",
-            "aws_access_key_id": "test",
-            "aws_secret_access_key": "test",
-        }
-        lam = boto3.client("lambda", **kw)
+        lam = local_client("lambda", endpoint)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr("lambda_function.py", HANDLER)

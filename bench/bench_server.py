@@ -25,8 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import boto3
-from harness import AWS_BIN, AWSCLI_ENV, ROOT, start_server, stop_server, timed, tree_rss_mib
+from harness import AWS_BIN, AWSCLI_ENV, ROOT, local_client, start_server, stop_server, timed, tree_rss_mib
 
 ROLE = "arn:aws:iam::000000000000:role/fake-role"
 SEED_HANDLER = (
@@ -66,15 +65,9 @@ class Bench:
         self.endpoint = f"http://127.0.0.1:{port}"
         self.rounds = rounds
         self.workdir = workdir
-        kw = dict(
-            endpoint_url=self.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        )
-        self.s3 = boto3.client("s3", **kw)
-        self.lam = boto3.client("lambda", **kw)
-        self.logs = boto3.client("logs", **kw)
+        self.s3 = local_client("s3", self.endpoint)
+        self.lam = local_client("lambda", self.endpoint)
+        self.logs = local_client("logs", self.endpoint)
         self.aws_env = AWSCLI_ENV
         self.aws_bin = AWS_BIN
 

@@ -122,3 +122,22 @@ def run_headless(script: str, args: list[str], workdir: Path, timeout: float = 6
         raise RuntimeError(f"headless lstui failed: {process.stdout[-2000:]}\n{process.stderr[-3000:]}")
     report: dict[str, Any] = json.loads(lines[-1])
     return report
+
+
+def local_client(service: str, endpoint: str, seeding: bool = False) -> Any:
+    """A boto3 client for the benchmark's own LocalStack (test/test, us-east-1).
+
+    `seeding`: a bigger connection pool and patient retries, for thousands of calls from 16 threads.
+    """
+    import boto3
+    from botocore.config import Config
+
+    config = Config(max_pool_connections=32, retries={"max_attempts": 10, "mode": "standard"}) if seeding else None
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=config,
+    )
