@@ -26,6 +26,7 @@ from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError
 from localstack_tui.core.flowmap import ICONS, FlowMap, Link, build_flow_map
 from localstack_tui.core.sqs import RedriveResult, redrive_dlq
+from localstack_tui.ui.widgets.inputs import open_box
 
 REFRESH_SECONDS = 3.0
 HISTORY = 20
@@ -238,8 +239,7 @@ class FlowView(Vertical):
 
     def action_only(self) -> None:
         box = self.query_one(".map-only", Input)
-        box.display = True
-        self.screen.set_focus(box)  # now: keys typed right after go into the box, not to bindings
+        open_box(box)
 
     @on(Input.Submitted, ".map-only")
     def _only_submitted(self, event: Input.Submitted) -> None:

@@ -34,6 +34,7 @@ from localstack_tui.core.logs import (
     function_log_group,
     next_interval,
 )
+from localstack_tui.ui.widgets.inputs import open_box
 from localstack_tui.ui.widgets.log_view import RING_LINES, LogView
 
 BACKLOG = timedelta(minutes=10)
@@ -195,8 +196,7 @@ class LogPane(Vertical):
 
     def action_filter(self) -> None:
         box = self.query_one("#log-filter", Input)
-        box.display = True
-        self.screen.set_focus(box)  # now: keys typed right after go into the box, not to bindings
+        open_box(box)
 
     @on(Input.Changed, "#log-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -224,8 +224,7 @@ class LogPane(Vertical):
 
     def action_search(self) -> None:
         box = self.query_one("#log-search", Input)
-        box.display = True
-        self.screen.set_focus(box)  # now: keys typed right after go into the box, not to bindings
+        open_box(box)
 
     @on(Input.Changed, "#log-search")
     def _search_changed(self, event: Input.Changed) -> None:

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError
+from localstack_tui.ui.widgets.inputs import open_box
 
 # Filtering redraws the list's rows: instant for short lists; for long ones (1,000 buckets), once
 # the typing pauses, so each key stays quick.
@@ -316,8 +317,7 @@ class ResourceList[T](Vertical):
     # -- filter ------------------------------------------------------------------------------
     def action_filter(self) -> None:
         box = self.query_one(Input)
-        box.display = True
-        self.screen.set_focus(box)  # now: keys typed right after go into the box, not to bindings
+        open_box(box)
 
     def action_clear_filter(self) -> None:
         box = self.query_one(Input)
