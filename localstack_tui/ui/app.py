@@ -286,6 +286,8 @@ class LstuiApp(App[None]):
     def _fill_status(self) -> None:
         bar = self._status_bar()
         if bar is None:
+            if self.main_screen is not None:  # still being composed: once it is
+                self.main_screen.call_after_refresh(self._fill_status)
             return
         bar.endpoint = self.connection.endpoint_url
         bar.aws_region = self.connection.region

@@ -191,8 +191,8 @@ class QueueDetail(Vertical):
             self.query_one("#queue-body", Static).update(Text("The queue is empty.", style="dim"))
             return
         shown = f"{first + 1:,}–{min(first + PAGE_SIZE, total):,} of {total:,}"
-        pages = f"  page {self.page + 1} of {self._last_page() + 1}, ]/[: next/previous" if total > PAGE_SIZE else ""
-        title.update(f"Messages {shown}  [dim]— peeked, not consumed{pages}; p: peek again, x: purge[/]")
+        pages = f" · page {self.page + 1} of {self._last_page() + 1} (] [)" if total > PAGE_SIZE else ""
+        title.update(Text.assemble(f"Messages {shown}", (f"{pages} · peeked, not consumed", "dim")))
 
     def action_page(self, step: int) -> None:
         """Next (1) or previous (-1) page of the peeked messages."""
