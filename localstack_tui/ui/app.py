@@ -272,7 +272,6 @@ class LstuiApp(App[None]):
         main = MainScreen(self.clients, self.config.refresh_seconds)
         self.main_screen = main
         self.push_screen(main)
-        main.call_after_refresh(self._fill_status)
         self.set_timer(HEALTH_SECONDS, self.check_endpoint)
 
     def _status_bar(self) -> StatusBar | None:
@@ -283,11 +282,13 @@ class LstuiApp(App[None]):
         except NoMatches:  # not composed yet
             return None
 
+    @on(MainScreen.Ready)
+    def _main_ready(self) -> None:
+        self._fill_status()
+
     def _fill_status(self) -> None:
         bar = self._status_bar()
-        if bar is None:
-            if self.main_screen is not None:  # still being composed: once it is
-                self.main_screen.call_after_refresh(self._fill_status)
+        if bar is None:  # not composed yet: MainScreen.Ready comes then
             return
         bar.endpoint = self.connection.endpoint_url
         bar.aws_region = self.connection.region

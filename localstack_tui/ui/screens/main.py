@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import AwaitMount
@@ -62,6 +63,12 @@ class MainScreen(Screen[None]):
         self._flow_back = "welcome"  # the detail the flow pane replaced
         self._details_mounted: AwaitMount | None = None
         self._detail_timer: Timer | None = None
+
+    class Ready(Message):
+        """Composed: its status bar can be filled."""
+
+    def on_mount(self) -> None:
+        self.post_message(self.Ready())
 
     def _get_clients(self) -> AwsClients:
         return self.clients
