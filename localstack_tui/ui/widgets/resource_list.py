@@ -95,7 +95,7 @@ class ResourceList[T](Vertical):
         self._poll_started: float | None = None  # while a poll waits on LocalStack
         self._poll_again = False  # poll once more when the running poll is back
         self._tick_timer: Timer | None = None
-        self._took = 0.0  # seconds the last poll took
+        self._took = (0.0, 0.0)  # seconds the last two polls took
         self.border_title = self.title
 
     # -- to be given by subclasses ------------------------------------------------------------
@@ -185,8 +185,9 @@ class ResourceList[T](Vertical):
         if self._tick_timer is not None:
             self._tick_timer.stop()  # one timer per list, however many refreshes were asked for
         # A list that takes long to read (500 queues: one call each) is read less often: at most a fifth
-        # of the time goes to polling it.
-        self._tick_timer = self.set_timer(max(self.refresh_seconds, 5 * self._took), self._tick)
+        # of the time goes to polling it. The shorter of the last two polls counts: one slow answer (a
+        # LocalStack just restarted, loading its services) does not push the next refresh away.
+        self._tick_timer = self.set_timer(max(self.refresh_seconds, 5 * min(self._took)), self._tick)
 
     def _tick(self) -> None:
         if self._should_poll():
@@ -199,7 +200,8 @@ class ResourceList[T](Vertical):
         if message.pane is not self:
             return
         message.stop()
-        self._took = time.monotonic() - self._poll_started if self._poll_started is not None else 0.0
+        took = time.monotonic() - self._poll_started if self._poll_started is not None else 0.0
+        self._took = (self._took[1], took)
         self._poll_started = None
         changed = message.items != self.items
         self.items = list(message.items)
