@@ -19,6 +19,8 @@ from localstack_tui.core.connection import AwsClients, Connection
 from localstack_tui.core.functions import DeploySpec, deploy_function
 from localstack_tui.core.wiring import wire_dlq, wire_s3_to_lambda, wire_s3_to_sqs, wire_sqs_to_lambda
 from localstack_tui.ui.app import LstuiApp
+from localstack_tui.ui.screens.main import MainScreen
+from localstack_tui.ui.widgets.resource_list import ResourceList
 from tests.conftest import RunningServer
 
 HANDLER = (
@@ -88,6 +90,20 @@ async def wait_for(pilot: Pilot[Any], predicate: Callable[[], Any], timeout: flo
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or predicate}")
         await pilot.pause(0.1)
+
+
+async def main_screen(pilot: Pilot[Any], timeout: float = 20.0) -> MainScreen:
+    """The main screen once its lists are mounted: pushed is not enough, they compose a moment later."""
+
+    def composed() -> MainScreen | None:
+        screen = pilot.app.screen
+        if not isinstance(screen, MainScreen):
+            return None
+        lists = screen.query(ResourceList)
+        return screen if len(lists) == 3 and all(pane.is_mounted for pane in lists) else None
+
+    found: MainScreen = await wait_for(pilot, composed, timeout=timeout, what="the main screen")
+    return found
 
 
 async def mounted[W: Widget](pilot: Pilot[Any], screen: Screen[Any], kind: type[W]) -> W:

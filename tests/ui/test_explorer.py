@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import uuid
 from dataclasses import replace
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 from textual import events
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static, Tree
 
 from localstack_tui.core.config import Config
@@ -77,6 +79,29 @@ async def test_main_screen_shows_everything_at_once(world: World) -> None:
         assert next(row for row in queues if row[0] == world.queue)[3] == world.dlq
         functions = cells(main.query_one(FunctionList).table)
         assert [world.function, "python3.9", "Active"] in functions
+
+
+async def test_a_highlight_overtaken_by_a_jump_does_not_move_the_detail(world: World, clients: Any) -> None:
+    """CI once saw the detail land on another bucket after a jump: a RowHighlighted posted
+    before the jump (a redraw, the first focus) arrived after it and moved the selection back."""
+    from localstack_tui.core.s3 import create_bucket, delete_bucket
+
+    other = f"other-{uuid.uuid4().hex[:8]}"  # not a match for a filter on world.bucket
+    create_bucket(clients, other)
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        buckets = main.query_one(BucketList)
+        await wait_for(pilot, lambda: other in column(buckets.table), what="the other bucket listed")
+        assert main.jump_to("bucket", world.bucket)
+        table = buckets.table
+        row = column(table).index(other)
+        table.post_message(
+            DataTable.RowHighlighted(table, row, table.coordinate_to_cell_key(Coordinate(row, 0)).row_key)
+        )
+        await pilot.pause(0.6)  # longer than the detail's pause after a cursor move
+        assert main.query_one(BucketDetail).bucket == world.bucket
+        assert buckets.selected is not None and buckets.selected.name == world.bucket
+    delete_bucket(clients, other)
 
 
 async def test_bucket_detail_objects_preview_and_notifications(world: World) -> None:

@@ -19,7 +19,7 @@ from localstack_tui.ui.widgets.bucket_detail import BucketDetail
 from localstack_tui.ui.widgets.lists import BucketList
 from localstack_tui.ui.widgets.status_bar import StatusBar
 from tests.conftest import free_port, start_server
-from tests.ui.conftest import make_app, wait_for
+from tests.ui.conftest import main_screen, make_app, wait_for
 
 
 async def test_server_killed_and_back(tmp_path: Path) -> None:
@@ -74,8 +74,7 @@ async def test_the_embedded_server_lstui_started_dies_and_is_restarted(
         async with app.run_test(size=(160, 48)) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, NoLocalStackScreen), what="the no-LocalStack screen")
             await pilot.press("s")
-            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), timeout=120, what="started")
-            main: MainScreen = app.screen
+            main = await main_screen(pilot, timeout=120)
             bar = main.query_one(StatusBar)
             await wait_for(pilot, lambda: bar.state == "connected", what="connected")
             first = app.background_server

@@ -9,11 +9,10 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable, Label
 
-from localstack_tui.ui.screens.main import MainScreen
 from localstack_tui.ui.widgets.lists import QueueList
 from localstack_tui.ui.widgets.queue_detail import PAGE_SIZE, QueueDetail
 from tests.conftest import RunningServer
-from tests.ui.conftest import make_app, mounted, wait_for
+from tests.ui.conftest import main_screen, make_app, mounted, wait_for
 
 MESSAGES = 10_000
 
@@ -44,9 +43,7 @@ async def test_a_10000_message_queue_is_peeked_page_by_page(server: RunningServe
         list(pool.map(send, range(MESSAGES // 10)))
 
     async with make_app(server.endpoint_url).run_test(size=(160, 48)) as pilot:
-        app: Any = pilot.app
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="the main screen")
-        main: MainScreen = app.screen
+        main = await main_screen(pilot)
         await wait_for(pilot, lambda: any(q.name == name for q in main.query_one(QueueList).items), what="the queue")
         assert main.jump_to("queue", url)
         detail = await mounted(pilot, main, QueueDetail)

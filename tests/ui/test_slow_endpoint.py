@@ -14,11 +14,10 @@ from rich.text import Text
 from textual.widgets import Label, Static
 
 from localstack_tui.ui.screens.help import HelpScreen
-from localstack_tui.ui.screens.main import MainScreen
 from localstack_tui.ui.widgets.lists import BucketList
 from localstack_tui.ui.widgets.status_bar import StatusBar
 from tests.conftest import RunningServer
-from tests.ui.conftest import make_app, wait_for
+from tests.ui.conftest import main_screen, make_app, wait_for
 
 DELAY = 2.5  # seconds before each request reaches LocalStack
 
@@ -86,8 +85,7 @@ async def test_a_slow_endpoint_never_freezes_the_ui(slow: DelayProxy) -> None:
         await wait_for(pilot, lambda: "waiting for its health report" in text_of(connecting), what="connecting text")
         assert slow.endpoint_url in text_of(connecting)
 
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), timeout=15, what="the main screen")
-        main: MainScreen = app.screen
+        main = await main_screen(pilot, timeout=15)
         buckets = main.query_one(BucketList)
         status = buckets.query_one(".list-status", Label)
         await wait_for(
@@ -105,7 +103,7 @@ async def test_a_slow_endpoint_never_freezes_the_ui(slow: DelayProxy) -> None:
         await wait_for(pilot, lambda: bar.state == "slow", timeout=15, what="the slow state")
         assert "no answer within 1 s" in bar.detail
         await wait_for(pilot, lambda: buckets.answered and not buckets.polling, timeout=30, what="the list filled")
-        assert "buckets" in text_of(status) and "waiting" not in text_of(status)
+        assert "bucket" in text_of(status) and "waiting" not in text_of(status)
 
         slow.delay = 0  # LocalStack answers quickly again
         await wait_for(pilot, lambda: bar.state == "connected", timeout=10, what="connected again")

@@ -25,7 +25,7 @@ from localstack_tui.ui.wizards.invoke import InvokeWizard
 from localstack_tui.ui.wizards.pipeline import PipelineWizard
 from localstack_tui.ui.wizards.upload import UploadWizard
 from localstack_tui.ui.wizards.wire import WireWizard
-from tests.ui.conftest import HANDLER, World, make_app, mounted, wait_for
+from tests.ui.conftest import HANDLER, World, main_screen, make_app, mounted, wait_for
 
 
 def plan_text(wizard: Wizard) -> str:
@@ -119,11 +119,10 @@ async def test_deploy_wizard_refuses_bad_input_before_aws(world: World, clients:
 async def test_wire_wizard_keeps_every_entry_refuses_overlap_and_undoes(world: World, clients: AwsClients) -> None:
     before = get_notification_config(clients, world.bucket)
     async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
-        main_app = pilot.app
-        await wait_for(pilot, lambda: isinstance(main_app.screen, MainScreen), what="main")
-        await wait_for(pilot, lambda: world.bucket in choices_of(main_app.screen).buckets, what="the bucket listed")
-        main_app.screen.jump_to("bucket", world.bucket)
-        detail = main_app.screen.query_one(BucketDetail)
+        main = await main_screen(pilot)
+        await wait_for(pilot, lambda: world.bucket in choices_of(main).buckets, what="the bucket listed")
+        assert main.jump_to("bucket", world.bucket)
+        detail = main.query_one(BucketDetail)
         await wait_for(pilot, lambda: detail.bucket == world.bucket, what="the bucket open")
         wizard = await open_wizard(pilot, world, "w", WireWizard)
         assert wizard.query_one("#bucket", Input).value == world.bucket  # filled from the selection

@@ -286,6 +286,9 @@ class ResourceList[T](Vertical):
         event.stop()
         if event.row_key.value is None:
             return
+        row = self.table.cursor_row
+        if 0 <= row < len(self._shown) and self.key(self._shown[row]) != event.row_key.value:
+            return  # stale: the cursor moved on (a jump, a redraw) before this message arrived
         item = self.item_by_key(event.row_key.value)
         if item is None:
             return
