@@ -261,6 +261,9 @@ def run_tui(args: argparse.Namespace) -> int:
 
 def run() -> None:
     """Console-script entry point."""
+    from localstack_tui.cli.interrupts import install_sigint
+
+    install_sigint()
     try:
         sys.exit(main())
     except KeyboardInterrupt:  # Ctrl-C before a command had set up its own handling

@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from types import FrameType
 
-
-class _StopRequested(Exception):  # noqa: N818 - a signal, not an error
-    """Raised by the SIGTERM handler to unwind into a clean stop."""
-
+from localstack_tui.cli.interrupts import STOP, StopRequested, install_sigterm
 
 PERSIST_UNAVAILABLE = (
     "--persist is not available: persistence is a LocalStack Pro feature, and the community LocalStack "
@@ -27,6 +23,7 @@ def run_server(args: argparse.Namespace) -> int:
         return 1
     from localstack_tui.embedded.server import (
         EmbeddedServer,
+        Interrupted,
         ServerError,
         ServerSettings,
         default_data_dir,
@@ -47,25 +44,24 @@ def run_server(args: argparse.Namespace) -> int:
     echo = (lambda line: print(line, file=sys.stderr, flush=True)) if args.verbose else None
     server = EmbeddedServer(settings, echo=echo)
 
-    def on_sigterm(signum: int, frame: FrameType | None) -> None:
-        raise _StopRequested
-
-    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    previous = install_sigterm()
     ready = False
     try:
-        seconds = server.start()
+        if STOP.is_set():  # a Ctrl-C during the imports above, its exception lost (see cli.interrupts)
+            raise Interrupted
+        seconds = server.start(stop=STOP)
         ready = True
         print(
             f"lstui server ready at {settings.endpoint_url} ({seconds:.1f} s; log: {settings.log_path})",
             flush=True,
         )
-        status = server.wait()
+        status = server.wait(stop=STOP)
         print(f"lstui server: LocalStack exited with status {status}", file=sys.stderr)
         return 1
     except ServerError as exc:
         print(f"lstui server: {exc}", file=sys.stderr)
         return 1
-    except (KeyboardInterrupt, _StopRequested):
+    except (KeyboardInterrupt, StopRequested, Interrupted):
         if not ready:  # stopped before it served anything: say so, and exit as interrupted
             print("lstui server: interrupted before LocalStack was ready; stopping it…", file=sys.stderr, flush=True)
             return 130

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,36 @@ READY_POLL_SECONDS = 0.05
 
 class ServerError(Exception):
     """A reason the embedded server cannot run, in one line for the user."""
+
+
+class Interrupted(Exception):  # noqa: N818 - the user's stop, not an error
+    """The caller's stop event was set while starting or waiting (a Ctrl-C whose exception was lost)."""
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while a child is spawned and recorded, then act on them.
+
+    A KeyboardInterrupt raised inside Popen after the fork leaves the child running with no one
+    holding its pid: an orphan LocalStack. In the main thread only (elsewhere no signal arrives).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if caught:
+            handler = previous[signal.Signals(caught[0])]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), caught[0])
 
 
 def default_data_dir() -> Path:
@@ -169,8 +199,11 @@ class EmbeddedServer:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
-    def start(self, timeout: float = 60.0) -> float:
-        """Start LocalStack and wait until it answers; return the seconds it took."""
+    def start(self, timeout: float = 60.0, stop: threading.Event | None = None) -> float:
+        """Start LocalStack and wait until it answers; return the seconds it took.
+
+        `stop` set meanwhile (by a signal handler): LocalStack is stopped and Interrupted raised.
+        """
         started = time.monotonic()
         check_can_run()
         settings = self.settings
@@ -178,21 +211,22 @@ class EmbeddedServer:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         env = localstack_environment(settings)
         log_file = settings.log_path.open("ab")
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "localstack_tui.embedded.localstack_main"],
-            env=env,
-            cwd=settings.data_dir,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self._pump = threading.Thread(
-            target=self._pump_output, args=(self._process, log_file), daemon=True, name="localstack-log"
-        )
-        self._pump.start()
+        with signals_held():
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "localstack_tui.embedded.localstack_main"],
+                env=env,
+                cwd=settings.data_dir,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         try:
-            self._wait_ready(started + timeout)
+            self._pump = threading.Thread(
+                target=self._pump_output, args=(self._process, log_file), daemon=True, name="localstack-log"
+            )
+            self._pump.start()
+            self._wait_ready(started + timeout, stop)
         except BaseException:
             self.stop()
             raise
@@ -209,10 +243,12 @@ class EmbeddedServer:
                 if self._echo is not None:
                     self._echo(line)
 
-    def _wait_ready(self, deadline: float) -> None:
+    def _wait_ready(self, deadline: float, stop: threading.Event | None) -> None:
         settings = self.settings
         while time.monotonic() < deadline:
             assert self._process is not None
+            if stop is not None and stop.is_set():
+                raise Interrupted
             if self._process.poll() is not None:
                 if self._pump is not None:
                     self._pump.join(timeout=2)
@@ -226,10 +262,14 @@ class EmbeddedServer:
             time.sleep(READY_POLL_SECONDS)
         raise ServerError(f"LocalStack did not become ready in time — see {settings.log_path}")
 
-    def wait(self) -> int:
-        """Block until LocalStack exits; return its exit status."""
+    def wait(self, stop: threading.Event | None = None) -> int:
+        """Block until LocalStack exits and return its exit status; Interrupted once `stop` is set."""
         assert self._process is not None
-        return self._process.wait()
+        while True:
+            if stop is not None and stop.is_set():
+                raise Interrupted
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                return self._process.wait(timeout=None if stop is None else 0.5)
 
     def stop(self, grace: float = 5.0) -> None:
         """Stop LocalStack and every process it started; never hangs past `grace`."""
@@ -289,14 +329,15 @@ class BackgroundServer:
         ]  # fmt: skip
         if self.settings.persist:
             command.append("--persist")
-        self._process = process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
+        with signals_held():
+            self._process = process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
         assert process.stdout is not None
         ready = threading.Event()
 
