@@ -180,7 +180,7 @@ async def test_the_flow_of_the_selected_resource_as_a_pane(world: World) -> None
         await wait_for(pilot, lambda: detail.queue is not None and detail.queue.name == world.queue, what="its detail")
         await pilot.press("E")
         switcher = main.query_one("#detail", ContentSwitcher)
-        assert switcher.current == "flow-pane"
+        await wait_for(pilot, lambda: switcher.current == "flow-pane", what="the flow pane")  # mounted, then shown
         view = main.query_one("#flow-pane", FlowView)
         await wait_for(pilot, lambda: view.builds >= 1, what="the pane's map")
         lines = tree_lines(view)

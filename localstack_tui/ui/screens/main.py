@@ -10,13 +10,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import AwaitMount
+from textual.widget import AwaitMount, Widget
 from textual.widgets import ContentSwitcher, Static
 
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.functions import FunctionInfo
+from localstack_tui.core.notifications import notification_cache
 from localstack_tui.core.s3 import Bucket
 from localstack_tui.core.sqs import Queue
 from localstack_tui.ui.startup import resume_gc
@@ -42,8 +44,23 @@ arrows move in a list, [b]Enter[/b] opens). [b]/[/b] filters a list, [b]r[/b] re
 [b]?[/b] lists every key, [b]Ctrl+P[/b] finds any action or resource by name."""
 
 
+def detail_key(item: object) -> tuple[str, str] | None:
+    """Which resource a list's item is, whatever its counts or state at the time."""
+    if isinstance(item, Bucket):
+        return ("bucket", item.name)
+    if isinstance(item, Queue):
+        return ("queue", item.url)
+    if isinstance(item, FunctionInfo):
+        return ("function", item.name)
+    return None
+
+
 class MainScreen(Screen[None]):
-    AUTO_FOCUS = "#buckets DataTable"
+    AUTO_FOCUS = "#buckets RowList"
+    # Textual repaints the whole screen on every focus change (~20 ms of a Tab at 160×48). What
+    # looks different with the focus redraws itself (:focus and :focus-within styles, the cursor
+    # row); the watcher that refreshes the footer's keys is kept.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="main.refresh"),
         Binding("d", "wizard('deploy')", "Deploy", id="wizard.deploy"),
@@ -63,6 +80,7 @@ class MainScreen(Screen[None]):
         self._flow_back = "welcome"  # the detail the flow pane replaced
         self._details_mounted: AwaitMount | None = None
         self._detail_timer: Timer | None = None
+        self._detail_key: tuple[str, str] | None = None  # what the detail (or the flow pane) was last opened on
 
     class Ready(Message):
         """Composed: its status bar can be filled."""
@@ -117,11 +135,14 @@ class MainScreen(Screen[None]):
             self._detail_timer = None
         if message.opened:  # Enter, a jump, a wizard's result: at once
             await self._show_detail(message.item, opened=True)
-        else:  # the cursor moving (or Tab): the detail follows once it rests, not for every row passed
+        elif detail_key(message.item) != self._detail_key:
+            # The cursor moving (or Tab): the detail follows once it rests, not for every row passed.
+            # Onto what is already open (the focus coming back): nothing, the flow pane E opened stays.
             self._detail_timer = self.set_timer(DETAIL_PAUSE, partial(self._show_detail, message.item, False))
 
     async def _show_detail(self, item: object, opened: bool) -> None:
         self._detail_timer = None
+        self._detail_key = detail_key(item)
         switcher = self.query_one("#detail", ContentSwitcher)
         if isinstance(item, (Queue, FunctionInfo)):
             await self._mount_details()
@@ -153,6 +174,7 @@ class MainScreen(Screen[None]):
 
     def refresh_all(self, new_endpoint: bool = False) -> None:
         """Every list and the open detail again; after a change of endpoint, without waiting on the old one."""
+        notification_cache(self.clients.connection.endpoint_url).forget()  # a function's triggers read afresh
         for pane in self.query(ResourceList):
             pane.poll(force=new_endpoint)
         switcher = self.query_one("#detail", ContentSwitcher)
@@ -180,7 +202,7 @@ class MainScreen(Screen[None]):
         current = self.query_one("#detail", ContentSwitcher).current or ""
         target = {"bucket-detail": "#buckets", "queue-detail": "#queues", "function-detail": "#functions"}.get(current)
         if target:
-            self.query_one(f"{target} DataTable").focus()
+            self.query_one(f"{target} RowList").focus()
 
     def jump_to(self, kind: str, key: str) -> bool:
         """Select a bucket, queue or function by key (the palette's jump)."""
@@ -199,6 +221,9 @@ class MainScreen(Screen[None]):
 
         from localstack_tui.ui.widgets.flow_view import FlowView
 
+        if self._detail_timer is not None:  # E wins over a detail about to follow the cursor
+            self._detail_timer.stop()
+            self._detail_timer = None
         switcher = self.query_one("#detail", ContentSwitcher)
         if switcher.current == "flow-pane":
             switcher.current = self._flow_back

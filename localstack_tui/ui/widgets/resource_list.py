@@ -19,12 +19,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import Input, Label
 from textual.worker import get_current_worker
 
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError
 from localstack_tui.ui.widgets.inputs import open_box
+from localstack_tui.ui.widgets.row_list import RowList
 
 # Filtering redraws the list's rows: instant for short lists; for long ones (1,000 buckets), once
 # the typing pauses, so each key stays quick.
@@ -111,15 +112,12 @@ class ResourceList[T](Vertical):
     # -- composition -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Input(placeholder=f"filter {self.kind}s…", classes="list-filter")
-        table: DataTable[str | Text] = DataTable(cursor_type="row", zebra_stripes=True)
-        for column in self.columns:
-            table.add_column(column.label, width=column.width)
-        yield table
+        yield RowList([(column.label, column.width) for column in self.columns])
         yield Label("loading…", classes="list-status")
 
     @property
-    def table(self) -> DataTable[str | Text]:
-        return self.query_one(DataTable)
+    def table(self) -> RowList:
+        return self.query_one(RowList)
 
     def on_mount(self) -> None:
         self.query_one(Input).display = False
@@ -240,20 +238,11 @@ class ResourceList[T](Vertical):
         shown = [item for item in self.items if not needle or needle in self._cells(item)[1]]
         if shown == self._shown and self.table.row_count == len(shown):
             return  # "l", "lo", "loa"… matching the same rows: nothing to redraw
-        table = self.table
-        keep = self._selected_key
         self._shown = shown
-        table.clear()
-        for item in shown:
-            table.add_row(*self._cells(item)[0], key=self.key(item))
+        self.table.set_rows([(self.key(item), self._cells(item)[0]) for item in shown], self._selected_key)
         if len(self._row_cache) > 2 * len(self.items) + 100:  # forget resources long gone
             listed = {self.key(item) for item in self.items}
             self._row_cache = {key: row for key, row in self._row_cache.items() if key in listed}
-        if keep is not None:
-            for index, item in enumerate(self._shown):
-                if self.key(item) == keep:
-                    table.move_cursor(row=index, animate=False)
-                    break
 
     def item_by_key(self, key: str) -> T | None:
         return next((item for item in self.items if self.key(item) == key), None)
@@ -266,7 +255,7 @@ class ResourceList[T](Vertical):
             self._render_rows()
         for index, item in enumerate(self._shown):
             if self.key(item) == key:
-                self.table.move_cursor(row=index, animate=False)
+                self.table.move_cursor(index)
                 self.table.focus()
                 self._selected_key = key
                 self.post_message(self.Selected(self, item, opened=True))
@@ -281,19 +270,16 @@ class ResourceList[T](Vertical):
         self._reveal_key = key
         self.poll()
 
-    @on(DataTable.RowHighlighted)
-    def _on_highlight(self, event: DataTable.RowHighlighted) -> None:
+    @on(RowList.RowHighlighted)
+    def _on_highlight(self, event: RowList.RowHighlighted) -> None:
         event.stop()
-        if event.row_key.value is None:
-            return
-        row = self.table.cursor_row
-        if 0 <= row < len(self._shown) and self.key(self._shown[row]) != event.row_key.value:
+        if self.table.key_at(self.table.cursor_row) != event.row_key:
             return  # stale: the cursor moved on (a jump, a redraw) before this message arrived
-        item = self.item_by_key(event.row_key.value)
+        item = self.item_by_key(event.row_key)
         if item is None:
             return
-        changed = event.row_key.value != self._selected_key
-        self._selected_key = event.row_key.value
+        changed = event.row_key != self._selected_key
+        self._selected_key = event.row_key
         # Only the list the user is in drives the detail: a refresh of another list must not.
         if changed and self.table.has_focus:
             self.post_message(self.Selected(self, item, opened=False))
@@ -306,12 +292,10 @@ class ResourceList[T](Vertical):
         if item is not None:
             self.post_message(self.Selected(self, item, opened=False))
 
-    @on(DataTable.RowSelected)
-    def _on_select(self, event: DataTable.RowSelected) -> None:
+    @on(RowList.RowSelected)
+    def _on_select(self, event: RowList.RowSelected) -> None:
         event.stop()
-        if event.row_key.value is None:
-            return
-        item = self.item_by_key(event.row_key.value)
+        item = self.item_by_key(event.row_key)
         if item is not None:
             self.post_message(self.Selected(self, item, opened=True))
 
