@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -315,8 +317,60 @@ def get_notification_config(clients: AwsClients, bucket: str) -> NotificationCon
 def put_notification_config(clients: AwsClients, bucket: str, config: NotificationConfig) -> None:
     """Write a bucket's whole notification configuration (callers merge first)."""
     clients.connection.check_write(f"change the notifications of bucket {bucket}")
-    with aws_call(f"write the notification configuration of bucket {bucket}", clients.connection.endpoint_url):
-        clients.s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config.to_api())
+    try:
+        with aws_call(f"write the notification configuration of bucket {bucket}", clients.connection.endpoint_url):
+            clients.s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config.to_api())
+    finally:
+        notification_cache(clients.connection.endpoint_url).forget(bucket)
+
+
+class NotificationCache:
+    """Buckets' notification configurations as last read, kept `ttl` seconds.
+
+    Which buckets notify a function is asked for every function the user selects, and costs one
+    call per bucket: with 1,000 buckets, seconds of CPU each time, starving the UI thread. Read once,
+    kept a while, the next function's triggers are free. A write through this process forgets the
+    bucket at once; a write from elsewhere shows within `ttl` (or on a refresh, which forgets all).
+    """
+
+    def __init__(self, ttl: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._configs: dict[str, tuple[float, NotificationConfig]] = {}
+        self._generation = 0  # forgets so far: a read begun before one is not kept
+
+    def get(self, clients: AwsClients, bucket: str) -> NotificationConfig:
+        with self._lock:
+            cached = self._configs.get(bucket)
+            generation = self._generation
+        if cached is not None and self._clock() - cached[0] < self.ttl:
+            return cached[1]
+        read_at = self._clock()
+        config = get_notification_config(clients, bucket)
+        with self._lock:
+            if generation == self._generation:  # not a read that a write overtook: keep it
+                self._configs[bucket] = (read_at, config)
+        return config
+
+    def forget(self, bucket: str | None = None) -> None:
+        """One bucket (just written), or all (the user asked for a refresh)."""
+        with self._lock:
+            self._generation += 1
+            if bucket is None:
+                self._configs.clear()
+            else:
+                self._configs.pop(bucket, None)
+
+
+_CACHES: dict[str, NotificationCache] = {}
+_CACHES_LOCK = threading.Lock()
+
+
+def notification_cache(endpoint_url: str) -> NotificationCache:
+    """The process's cache for one endpoint."""
+    with _CACHES_LOCK:
+        return _CACHES.setdefault(endpoint_url, NotificationCache())
 
 
 def add_notification(clients: AwsClients, bucket: str, entry: NotificationEntry) -> NotificationChange:
@@ -344,18 +398,19 @@ def buckets_notifying(
     target_arn: str,
     buckets: Iterable[str],
     cancelled: Callable[[], bool] | None = None,
+    cache: NotificationCache | None = None,
 ) -> list[tuple[str, NotificationEntry]]:
     """(bucket, entry) for every entry of those buckets that targets `target_arn`.
 
-    One call per bucket: `cancelled` stops early when the answer is no longer wanted
-    (the user moved on to another function before 1,000 buckets were read).
+    One call per bucket not in `cache`: `cancelled` stops early when the answer is no longer
+    wanted (the user moved on to another function before 1,000 buckets were read).
     """
     found: list[tuple[str, NotificationEntry]] = []
     for bucket in buckets:
         if cancelled is not None and cancelled():
             break
         try:
-            config = get_notification_config(clients, bucket)
+            config = cache.get(clients, bucket) if cache is not None else get_notification_config(clients, bucket)
         except LstuiError:
             continue  # a bucket deleted meanwhile
         found.extend((bucket, entry) for entry in config.entries if entry.target_arn == target_arn)

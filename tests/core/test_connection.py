@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -196,3 +198,56 @@ def test_botocore_models_load_as_plain_dicts_and_the_clients_work(server: Runnin
     assert type(loader.file_loader).__name__ == "PlainJSONFileLoader"
     model = loader.load_service_model("sqs", "service-2")
     assert type(model) is dict and type(model["operations"]) is dict
+
+
+# -- timestamps ------------------------------------------------------------------------------------
+MOMENTS = st.datetimes(
+    min_value=datetime.datetime(1971, 1, 1),
+    max_value=datetime.datetime(2200, 1, 1),
+    timezones=st.sampled_from([datetime.UTC, datetime.timezone(datetime.timedelta(hours=7))]),
+)
+
+
+@given(moment=MOMENTS, style=st.sampled_from(["Z", "Z-millis", "offset", "offset-micros"]))
+def test_fast_timestamps_read_iso_8601_as_botocore_does(moment: Any, style: str) -> None:
+    from botocore.utils import parse_timestamp
+
+    from localstack_tui.core.connection import fast_timestamp
+
+    utc = moment.astimezone(datetime.UTC)
+    text = {
+        "Z": utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "Z-millis": utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z",
+        "offset": moment.replace(microsecond=0).isoformat(),
+        "offset-micros": moment.isoformat(),
+    }[style]
+    assert fast_timestamp(text) == parse_timestamp(text)
+    assert fast_timestamp(text).tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Sat, 28 Nov 2026 12:46:00 GMT", 1795000000, 1795000000.5, "1795000000", "2026-11-28 12:46:00+00:00"],
+    ids=["rfc822", "epoch-int", "epoch-float", "epoch-text", "space-separated"],
+)
+def test_other_timestamps_go_to_botocore_s_parser(value: Any) -> None:
+    from botocore.utils import parse_timestamp
+
+    from localstack_tui.core.connection import fast_timestamp
+
+    assert fast_timestamp(value) == parse_timestamp(value)
+
+
+def test_a_listing_s_timestamps_come_through_the_fast_parser(server: RunningServer) -> None:
+    """The real thing: a bucket's creation date, read by lstui's clients, is an aware datetime of now."""
+    import uuid
+
+    from localstack_tui.core.connection import AwsClients, Connection
+    from localstack_tui.core.s3 import create_bucket, list_buckets
+
+    clients = AwsClients(Connection(endpoint_url=server.endpoint_url, access_key_id="test", secret_access_key="test"))
+    name = f"ts-{uuid.uuid4().hex[:8]}"
+    create_bucket(clients, name)
+    created = next(bucket.created for bucket in list_buckets(clients) if bucket.name == name)
+    assert created is not None and created.tzinfo is datetime.UTC  # fromisoformat's, not dateutil's
+    assert abs((datetime.datetime.now(datetime.UTC) - created).total_seconds()) < 300

@@ -274,3 +274,84 @@ def test_remote_endpoint_refuses_before_any_call() -> None:
         add_notification(remote, "some-bucket", entry)
     with pytest.raises(RemoteWriteRefusedError):
         remove_notification(remote, "some-bucket", entry)
+
+
+class FakeClock:
+    """Time for the cache's TTL, moved by hand (the cache's reads are real)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_cache_keeps_a_bucket_s_configuration_for_its_ttl_and_forgets_on_a_write(clients: Any, aws: Any) -> None:
+    from localstack_tui.core.notifications import NotificationCache, notification_cache, put_notification_config
+
+    s3 = aws("s3")
+    bucket = f"cached-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
+    clock = FakeClock()
+    cache = NotificationCache(ttl=30, clock=clock)
+    assert cache.get(clients, bucket).eventbridge
+    # Changed behind lstui's back (another terminal): the cache answers from memory for its TTL…
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={})
+    clock.now += 29
+    assert cache.get(clients, bucket).eventbridge
+    clock.now += 2  # …then reads again
+    assert not cache.get(clients, bucket).eventbridge
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
+    cache.forget()  # the user's refresh
+    assert cache.get(clients, bucket).eventbridge
+
+    # A write through lstui forgets the bucket in the endpoint's cache at once.
+    shared = notification_cache(clients.connection.endpoint_url)
+    assert shared.get(clients, bucket).eventbridge
+    put_notification_config(clients, bucket, NotificationConfig())
+    assert not shared.get(clients, bucket).eventbridge
+
+
+def test_a_read_overtaken_by_a_write_is_not_kept(clients: Any, aws: Any) -> None:
+    from localstack_tui.core.notifications import NotificationCache
+
+    s3 = aws("s3")
+    bucket = f"cached-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    calls = 0
+
+    def clock() -> float:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # the read has begun: a write lands and forgets the bucket meanwhile
+            cache.forget(bucket)
+        return 1000.0
+
+    cache = NotificationCache(ttl=30, clock=clock)
+    cache.get(clients, bucket)
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
+    assert cache.get(clients, bucket).eventbridge, "the overtaken read was not kept: this one reads again"
+
+
+def test_buckets_notifying_reads_each_bucket_once_with_a_cache(clients: Any, aws: Any) -> None:
+    from localstack_tui.core.notifications import NotificationCache, buckets_notifying
+
+    s3, lam = aws("s3"), aws("lambda")
+    from tests.embedded.lambda_helpers import create_function
+
+    function = create_function(lam, {"lambda_function.py": "def lambda_handler(e, c):\n    return 1\n"})
+    arn = lam.get_function(FunctionName=function)["Configuration"]["FunctionArn"]
+    buckets = [f"notifying-{uuid.uuid4().hex[:8]}" for _ in range(3)]
+    for bucket in buckets:
+        s3.create_bucket(Bucket=bucket)
+    entry = {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
+    s3.put_bucket_notification_configuration(
+        Bucket=buckets[1], NotificationConfiguration={"LambdaFunctionConfigurations": [entry]}
+    )
+    cache = NotificationCache(ttl=30, clock=FakeClock())
+    found = buckets_notifying(clients, arn, buckets, cache=cache)
+    assert [bucket for bucket, _ in found] == [buckets[1]]
+    s3.put_bucket_notification_configuration(Bucket=buckets[1], NotificationConfiguration={})
+    assert [bucket for bucket, _ in buckets_notifying(clients, arn, buckets, cache=cache)] == [buckets[1]]
+    assert buckets_notifying(clients, arn, buckets) == [], "without the cache: read afresh"

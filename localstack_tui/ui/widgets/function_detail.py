@@ -31,7 +31,7 @@ from localstack_tui.core.functions import (
     list_event_source_mappings,
 )
 from localstack_tui.core.logs import LogEvent, LogTail, function_log_group
-from localstack_tui.core.notifications import NotificationEntry, buckets_notifying
+from localstack_tui.core.notifications import NotificationEntry, buckets_notifying, notification_cache
 from localstack_tui.ui.formatting import human_size, masked, short_time
 
 RECENT_LINES = 8
@@ -41,7 +41,7 @@ RECENT_LINES = 8
 class FunctionView:
     info: FunctionInfo
     mappings: list[EventSourceMapping] = field(default_factory=list)
-    buckets: list[tuple[str, NotificationEntry]] = field(default_factory=list)
+    buckets: list[tuple[str, NotificationEntry]] | None = field(default_factory=list)  # None: still reading
     recent: list[LogEvent] = field(default_factory=list)
 
 
@@ -98,12 +98,22 @@ class FunctionDetail(Vertical):
         try:
             info = get_function(clients, name)
             mappings = list_event_source_mappings(clients, function=name)
-            worker = get_current_worker()
-            notifying = buckets_notifying(clients, info.arn, buckets, cancelled=lambda: worker.is_cancelled)
-            if worker.is_cancelled:
-                return
             tail = LogTail(function_log_group(name), since=datetime.now(UTC) - timedelta(hours=1))
             recent = tail.poll(clients)[-RECENT_LINES:]
+            worker = get_current_worker()
+            if worker.is_cancelled:
+                return
+            # Everything but the buckets first: reading 1,000 buckets' notifications takes seconds.
+            self.post_message(self.Loaded(name, FunctionView(info, mappings, None, recent), None))
+            notifying = buckets_notifying(
+                clients,
+                info.arn,
+                buckets,
+                cancelled=lambda: worker.is_cancelled,
+                cache=notification_cache(clients.connection.endpoint_url),
+            )
+            if worker.is_cancelled:
+                return
         except LstuiError as exc:
             self.post_message(self.Loaded(name, None, str(exc)))
             return
@@ -137,7 +147,9 @@ class FunctionDetail(Vertical):
         summary.update(grid)
         self._render_env()
         triggers: list[Text] = []
-        for bucket, entry in view.buckets:
+        if view.buckets is None:
+            triggers.append(Text("S3  reading the buckets' notification configurations…", style="dim"))
+        for bucket, entry in view.buckets or []:
             filters = " ".join(
                 part
                 for part in (entry.prefix and f"prefix {entry.prefix}", entry.suffix and f"suffix {entry.suffix}")
