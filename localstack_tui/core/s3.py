@@ -403,6 +403,7 @@ def upload_file(
     if not MIN_PART_SIZE <= part_size <= MAX_PART_SIZE:
         raise ValidationError(f"part size must be between 5 MiB and 5 GiB, not {part_size} bytes")
     clients.connection.check_write(f"upload to s3://{bucket}/{key}")
+    check_readable(source)
     size = source.stat().st_size
     if _cancelled(cancel):
         raise UploadCancelled(f"upload of {source} cancelled")
@@ -498,9 +499,19 @@ def upload_plan(path: Path, prefix: str = "") -> list[tuple[Path, str]]:
         files = [(path, prefix + path.name)]
     else:
         raise ValidationError(f"no such file or directory: {path}")
-    for _, key in files:
+    for file, key in files:
         validate_key(key)
+        check_readable(file)
     return files
+
+
+def check_readable(path: Path) -> None:
+    """Before the first byte goes up: a file the user cannot read is named, not met half-way."""
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def upload_directory(

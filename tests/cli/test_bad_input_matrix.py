@@ -11,8 +11,12 @@ from __future__ import annotations
 import difflib
 import os
 import pprint
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -348,3 +352,44 @@ def test_the_cases_aim_at_real_resources(aws: Any, world: World) -> None:
     assert state["functions"][world.function]["CodeSha256"]
     assert any(world.queue in mapping["EventSourceArn"] for mapping in state["mappings"].values())
     assert len(CASES) == len({case.id for case in CASES})
+
+
+# -- files the user cannot read ---------------------------------------------------------------------
+# As root (CI), the command runs without the capabilities that read any file (see test_bad_input).
+WITHOUT_READ_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                         "--inh-caps=-dac_override,-dac_read_search", "--"]  # fmt: skip
+UNREADABLE: list[tuple[str, Callable[[World, str], list[str]], str]] = [
+    ("deploy-file", lambda w, d: ["deploy", f"{d}/src/lambda_function.py", "--function", w.function], "lambda_fun"),
+    ("deploy-directory", lambda w, d: ["deploy", f"{d}/src", "--function", w.function], "lambda_function"),
+    ("upload-file", lambda w, d: ["upload", f"{d}/secret.txt", "--bucket", w.upload_bucket], "secret.txt"),
+    ("invoke-payload", lambda w, d: ["invoke", w.function, "--payload", f"@{d}/payload.json"], "payload.json"),
+]  # fmt: skip
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root, and no setpriv to drop its rights")
+@pytest.mark.parametrize("name,args,says", UNREADABLE, ids=[case[0] for case in UNREADABLE])
+def test_an_unreadable_file_changes_nothing_and_says_one_line(
+    server: RunningServer, aws: Any, world: World, tmp_path: Path, name: str, args: Any, says: str
+) -> None:
+    (tmp_path / "src").mkdir()
+    files = [tmp_path / "src" / "lambda_function.py", tmp_path / "secret.txt", tmp_path / "payload.json"]
+    files[0].write_text(SEED + "# a change that must not be deployed\n")
+    files[1].write_text("secret\n")
+    files[2].write_text('{"a": 1}')
+    for path in files:
+        path.chmod(0)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["LSTUI_CONFIG"] = "/nonexistent/lstui.toml"
+    prefix = WITHOUT_READ_OVERRIDE if os.geteuid() == 0 else []
+    argv = args(world, str(tmp_path))
+    before = snapshot(aws, world)
+    result = subprocess.run(
+        [*prefix, sys.executable, "-m", "localstack_tui.cli", "--endpoint-url", server.endpoint_url, *argv],
+        capture_output=True, text=True, timeout=60, env=env,
+    )  # fmt: skip
+    after = snapshot(aws, world)
+    said = f"exit {result.returncode}, stderr {result.stderr[-600:]!r}, stdout {result.stdout[-300:]!r}"
+    assert after == before, f"the server changed:\n{diff(before, after)}\n{said}"
+    line = one_line_error(result)
+    assert line.startswith(f"lstui {argv[0]}: ") and "unexpected error" not in line, said
+    assert says in line, said

@@ -14,7 +14,10 @@ import json
 import math
 import os
 import re
+import shutil
 import stat
+import subprocess
+import sys
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
@@ -380,23 +383,49 @@ def test_a_derived_handler_is_one_the_checks_accept(tmp_path: Path, file_name: s
         check_handler(tmp_path, derived)  # derive_handler must not invent a handler the checks refuse
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+UNREADABLE_CHECK = """
+import json, sys
+from pathlib import Path
+from localstack_tui.core.errors import LstuiError
+from localstack_tui.core.packaging import check_handler, check_python_syntax, derive_handler
+path, check = Path(sys.argv[1]), sys.argv[2]
+calls = {
+    "syntax": lambda: check_python_syntax(path),
+    "handler": lambda: check_handler(path, "lambda_function.lambda_handler"),
+    "derive": lambda: derive_handler(path),
+}
+try:
+    calls[check]()
+    print(json.dumps(None))
+except LstuiError as exc:
+    print(json.dumps([type(exc).__name__, str(exc)]))
+"""
+# Root reads any file whatever its mode: as root, the check runs without the capabilities that
+# let it (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), as a user would.
+WITHOUT_READ_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                         "--inh-caps=-dac_override,-dac_read_search", "--"]  # fmt: skip
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root, and no setpriv to drop its rights")
 @pytest.mark.parametrize("check", ["syntax", "handler", "derive"])
 def test_an_unreadable_handler_file_is_one_line(tmp_path: Path, check: str) -> None:
     path = tmp_path / "lambda_function.py"
     path.write_text(SEED)
     path.chmod(0)
-    calls: dict[str, Callable[[], object]] = {
-        "syntax": lambda: check_python_syntax(path),
-        "handler": lambda: check_handler(path, "lambda_function.lambda_handler"),
-        "derive": lambda: derive_handler(path),
-    }
+    prefix = WITHOUT_READ_OVERRIDE if os.geteuid() == 0 else []
     try:
-        with pytest.raises(ValidationError) as refused:
-            calls[check]()
-        assert_one_clear_line(refused.value, "lambda_function.py")
+        result = subprocess.run(
+            [*prefix, sys.executable, "-c", UNREADABLE_CHECK, str(path), check],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
     finally:
         path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert result.returncode == 0, result.stderr
+    raised = json.loads(result.stdout)
+    assert raised is not None, "an unreadable file was accepted"
+    kind, message = raised
+    assert kind == "ValidationError", raised
+    assert_one_clear_line(ValidationError(message), "lambda_function.py")
 
 
 # -- notifications ----------------------------------------------------------------------------------

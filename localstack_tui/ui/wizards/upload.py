@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, Input, ProgressBar
 from localstack_tui.core.burst import account_burst, burst_upload
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError
-from localstack_tui.core.s3 import delete_objects, upload_directory, upload_file
+from localstack_tui.core.s3 import check_readable, delete_objects, upload_directory, upload_file
 from localstack_tui.core.wiring import bucket_name
 from localstack_tui.ui.formatting import human_size
 from localstack_tui.ui.wizards.base import Choices, Outcome, PathSuggester, Wizard, names_suggester
@@ -121,6 +121,14 @@ class UploadWizard(Wizard):
                 errors["paths"] = "name at least one file or directory"
             elif missing:
                 errors["paths"] = f"no such file or directory: {missing[0]}"
+            else:
+                for path in paths:  # a file it cannot read: said now, not after the others went up
+                    if path.is_file():
+                        try:
+                            check_readable(path)
+                        except LstuiError as exc:
+                            errors["paths"] = str(exc)
+                            break
         return errors
 
     def prepare(self) -> UploadRequest:
