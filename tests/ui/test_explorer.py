@@ -321,3 +321,25 @@ async def test_lists_show_errors_when_localstack_goes_away(world: World) -> None
         status = pane.query_one(".list-status")
         await wait_for(pilot, lambda: status.has_class("-error"), timeout=30, what="the list's error")
         assert "no LocalStack answers" in static_text(status)  # type: ignore[arg-type]
+
+
+async def test_the_pane_with_the_focus_has_the_accent_border(world: World) -> None:
+    from textual.color import Color
+
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        buckets, queues = main.query_one(BucketList), main.query_one(QueueList)
+
+        def lit() -> list[str]:
+            accent = Color.parse(pilot.app.theme_variables["accent"])
+            return [pane.id or "" for pane in main.query(".pane") if pane.styles.border_top[1] == accent]
+
+        buckets.table.focus()
+        await pilot.pause()
+        assert lit() == ["buckets"]
+        await pilot.press("tab")
+        await pilot.pause()
+        assert main.focused is queues.table and lit() == ["queues"]
+        pilot.app.theme = "textual-light" if pilot.app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        assert lit() == ["queues"], "the new theme's accent"

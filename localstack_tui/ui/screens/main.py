@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.screen import Screen
@@ -61,6 +63,7 @@ class MainScreen(Screen[None]):
     # looks different with the focus redraws itself (:focus and :focus-within styles, the cursor
     # row); the watcher that refreshes the footer's keys is kept.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    BORDER_EDGES = ("border_top", "border_right", "border_bottom", "border_left")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="main.refresh"),
         Binding("d", "wizard('deploy')", "Deploy", id="wizard.deploy"),
@@ -81,11 +84,13 @@ class MainScreen(Screen[None]):
         self._details_mounted: AwaitMount | None = None
         self._detail_timer: Timer | None = None
         self._detail_key: tuple[str, str] | None = None  # what the detail (or the flow pane) was last opened on
+        self._lit_pane: DOMNode | None = None  # the pane with the accent border (the focus is in it)
 
     class Ready(Message):
         """Composed: its status bar can be filled."""
 
     def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._relight)
         self.post_message(self.Ready())
 
     def _get_clients(self) -> AwsClients:
@@ -124,6 +129,27 @@ class MainScreen(Screen[None]):
             queue.display = function.display = False  # the switcher shows one child at a time
             self._details_mounted = self.query_one("#detail", ContentSwitcher).mount(queue, function)
         return self._details_mounted
+
+    def watch_focused(self, focused: Widget | None) -> None:
+        """The pane holding the focus gets the accent border, set on that pane alone."""
+        pane = None
+        if focused is not None:
+            pane = next((node for node in focused.ancestors_with_self if node.has_class("pane")), None)
+        if pane is self._lit_pane:
+            return
+        if isinstance(self._lit_pane, Widget):
+            for edge in self.BORDER_EDGES:
+                self._lit_pane.styles.clear_rule(edge)
+            self._lit_pane.refresh()
+        self._lit_pane = pane
+        if isinstance(pane, Widget):
+            pane.styles.border = ("round", Color.parse(self.app.theme_variables["accent"]))
+
+    def _relight(self, theme: object) -> None:
+        """A new theme: the lit pane takes its accent."""
+        pane, self._lit_pane = self._lit_pane, None
+        if pane is not None:
+            self.watch_focused(self.focused)
 
     def _bucket_names(self) -> list[str]:
         return [bucket.name for bucket in self.query_one(BucketList).items]
