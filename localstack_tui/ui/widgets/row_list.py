@@ -49,31 +49,22 @@ class RowList(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, always_update=False, init=False)
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        def __init__(self, row_list: RowList, cursor_row: int, row_key: str) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.cursor_row = cursor_row
+            self.row_key = row_key
+
+        @property
+        def control(self) -> RowList:
+            return self.row_list
+
+    class RowHighlighted(_RowMessage):
         """The cursor is on another row."""
 
-        def __init__(self, row_list: RowList, cursor_row: int, row_key: str) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> RowList:
-            return self.row_list
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """A row was opened: Enter, or a click."""
-
-        def __init__(self, row_list: RowList, cursor_row: int, row_key: str) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> RowList:
-            return self.row_list
 
     def __init__(self, columns: Sequence[tuple[str, int | None]], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
