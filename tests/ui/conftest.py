@@ -78,8 +78,14 @@ def make_app(endpoint: str, config: Config | None = None) -> LstuiApp:
     )
 
 
-async def wait_for(pilot: Pilot[Any], predicate: Callable[[], Any], timeout: float = 20.0, what: str = "") -> Any:
-    """Let the app run until `predicate()` is truthy."""
+async def wait_for(
+    pilot: Pilot[Any],
+    predicate: Callable[[], Any],
+    timeout: float = 20.0,
+    what: str = "",
+    on_timeout: Callable[[], str] | None = None,
+) -> Any:
+    """Let the app run until `predicate()` is truthy; `on_timeout` says what was seen instead."""
     import time
 
     deadline = time.monotonic() + timeout
@@ -88,7 +94,8 @@ async def wait_for(pilot: Pilot[Any], predicate: Callable[[], Any], timeout: flo
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or predicate}")
+            seen = f": {on_timeout()}" if on_timeout is not None else ""
+            raise AssertionError(f"timed out waiting for {what or predicate}{seen}")
         await pilot.pause(0.1)
 
 

@@ -99,6 +99,11 @@ async def test_a_highlight_overtaken_by_a_jump_does_not_move_the_detail(world: W
         await pilot.pause(0.6)  # longer than the detail's pause after a cursor move
         assert main.query_one(BucketDetail).bucket == world.bucket
         assert buckets.selected is not None and buckets.selected.name == world.bucket
+        # The same one step later: the highlight's Selected already on its way to the screen.
+        stale = buckets.item_by_key(other)
+        buckets.post_message(ResourceList.Selected(buckets, stale, opened=False))
+        await pilot.pause(0.6)
+        assert main.query_one(BucketDetail).bucket == world.bucket, "the detail follows where the cursor is"
     delete_bucket(clients, other)
 
 

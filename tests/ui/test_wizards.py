@@ -19,6 +19,7 @@ from localstack_tui.core.functions import get_function
 from localstack_tui.core.notifications import get_notification_config
 from localstack_tui.ui.screens.main import MainScreen
 from localstack_tui.ui.widgets.bucket_detail import BucketDetail
+from localstack_tui.ui.widgets.lists import BucketList
 from localstack_tui.ui.wizards.base import Choices, Wizard
 from localstack_tui.ui.wizards.deploy import DeployWizard
 from localstack_tui.ui.wizards.invoke import InvokeWizard
@@ -123,7 +124,15 @@ async def test_wire_wizard_keeps_every_entry_refuses_overlap_and_undoes(world: W
         await wait_for(pilot, lambda: world.bucket in choices_of(main).buckets, what="the bucket listed")
         assert main.jump_to("bucket", world.bucket)
         detail = main.query_one(BucketDetail)
-        await wait_for(pilot, lambda: detail.bucket == world.bucket, what="the bucket open")
+        await wait_for(
+            pilot,
+            lambda: detail.bucket == world.bucket,
+            what=f"the bucket open (jumped to {world.bucket})",
+            on_timeout=lambda: (
+                f"the detail shows {detail.bucket!r}, the list's cursor is on "
+                f"{main.query_one(BucketList).table.key_at(main.query_one(BucketList).table.cursor_row)!r}"
+            ),
+        )
         wizard = await open_wizard(pilot, world, "w", WireWizard)
         assert wizard.query_one("#bucket", Input).value == world.bucket  # filled from the selection
         await type_into(pilot, "function", world.consumer)

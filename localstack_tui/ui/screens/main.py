@@ -164,7 +164,19 @@ class MainScreen(Screen[None]):
         elif detail_key(message.item) != self._detail_key:
             # The cursor moving (or Tab): the detail follows once it rests, not for every row passed.
             # Onto what is already open (the focus coming back): nothing, the flow pane E opened stays.
-            self._detail_timer = self.set_timer(DETAIL_PAUSE, partial(self._show_detail, message.item, False))
+            self._detail_timer = self.set_timer(DETAIL_PAUSE, partial(self._follow, message.pane, message.item))
+
+    async def _follow(self, pane: ResourceList[Any], item: object) -> None:
+        """The cursor rested on `item`: its detail, unless the list has moved on meanwhile.
+
+        A timer runs beside the screen's messages: a jump handled before an older highlight's
+        timer fired must not be undone by it (CI saw the wire wizard open on another bucket).
+        """
+        self._detail_timer = None
+        selected = pane.selected
+        if selected is None or detail_key(selected) != detail_key(item):
+            return
+        await self._show_detail(item, opened=False)
 
     async def _show_detail(self, item: object, opened: bool) -> None:
         self._detail_timer = None
