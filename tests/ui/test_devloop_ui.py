@@ -74,6 +74,8 @@ async def test_watching_pauses_across_a_server_restart_and_asks_before_recreatin
     import signal
 
     from localstack_tui.core.connection import Connection
+    from localstack_tui.core.errors import LstuiError
+    from localstack_tui.core.health import probe_health
     from localstack_tui.ui.screens.confirm import ConfirmScreen
     from tests.conftest import start_server
 
@@ -101,7 +103,17 @@ async def test_watching_pauses_across_a_server_restart_and_asks_before_recreatin
 
             await wait_for(pilot, lambda: "unchanged" in kinds(), what="the first check")
 
-            own.stop(signal.SIGKILL)  # LocalStack dies with its supervisor
+            own.stop(signal.SIGKILL)  # LocalStack dies with its supervisor (it notices within ~0.5 s)
+
+            def gone() -> bool:
+                try:
+                    probe_health(own.endpoint_url, timeout=0.5)
+                except LstuiError:
+                    return True
+                return False
+
+            # Not before: a save while LocalStack still answered would simply be deployed (CI saw it).
+            await wait_for(pilot, gone, timeout=15, what="LocalStack gone")
             handler.write_text(CODE.format(n=2))  # a save while it is away
             await wait_for(pilot, lambda: "paused" in kinds(), timeout=15, what="watching paused")
 
