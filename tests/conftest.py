@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -25,6 +26,20 @@ LEAKY_ENVIRONMENT = {
     "AWS_SESSION_TOKEN": "real-user-token-must-not-leak",
     "GITHUB_TOKEN": "ghp_must_not_leak",
 }
+
+
+# Root reads any file whatever its mode: as root, a command meant to meet an unreadable file runs
+# without the capabilities that let it (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), as a user would.
+_WITHOUT_READ_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                          "--inh-caps=-dac_override,-dac_read_search", "--"]  # fmt: skip
+needs_unprivileged = pytest.mark.skipif(
+    os.geteuid() == 0 and not shutil.which("setpriv"), reason="root, and no setpriv to drop its rights"
+)
+
+
+def as_a_user(argv: list[str]) -> list[str]:
+    """`argv`, run so that file modes apply (see needs_unprivileged)."""
+    return [*_WITHOUT_READ_OVERRIDE, *argv] if os.geteuid() == 0 else argv
 
 
 def free_port() -> int:

@@ -403,11 +403,10 @@ def upload_file(
     if not MIN_PART_SIZE <= part_size <= MAX_PART_SIZE:
         raise ValidationError(f"part size must be between 5 MiB and 5 GiB, not {part_size} bytes")
     clients.connection.check_write(f"upload to s3://{bucket}/{key}")
-    check_readable(source)
     size = source.stat().st_size
     if _cancelled(cancel):
         raise UploadCancelled(f"upload of {source} cancelled")
-    with source.open("rb") as stream:
+    with open_readable(source) as stream:
         if size < multipart_threshold:
             with aws_call(f"upload s3://{bucket}/{key}", clients.connection.endpoint_url):
                 clients.s3.put_object(Bucket=bucket, Key=key, Body=stream, ContentType=_content_type(source))
@@ -505,13 +504,17 @@ def upload_plan(path: Path, prefix: str = "") -> list[tuple[Path, str]]:
     return files
 
 
-def check_readable(path: Path) -> None:
-    """Before the first byte goes up: a file the user cannot read is named, not met half-way."""
+def open_readable(path: Path) -> BinaryIO:
+    """The file, open for reading; one that cannot be read is a ValidationError naming it."""
     try:
-        with path.open("rb"):
-            pass
+        return path.open("rb")
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def check_readable(path: Path) -> None:
+    """Before the first byte goes up: a file the user cannot read is named, not met half-way."""
+    open_readable(path).close()
 
 
 def upload_directory(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import os
 import pprint
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from localstack_tui.core.functions import DeploySpec, deploy_function
 from localstack_tui.core.s3 import create_bucket
 from localstack_tui.core.sqs import create_queue
 from tests.cli.test_cli import SEED, lstui, one_line_error, uid
-from tests.conftest import RunningServer
+from tests.conftest import RunningServer, as_a_user, needs_unprivileged
 
 ACCOUNT = "000000000000"
 FUNCTION_KEYS = ("CodeSha256", "Handler", "Runtime", "Timeout", "MemorySize", "Environment", "Role", "LastModified")
@@ -355,9 +354,6 @@ def test_the_cases_aim_at_real_resources(aws: Any, world: World) -> None:
 
 
 # -- files the user cannot read ---------------------------------------------------------------------
-# As root (CI), the command runs without the capabilities that read any file (see test_bad_input).
-WITHOUT_READ_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
-                         "--inh-caps=-dac_override,-dac_read_search", "--"]  # fmt: skip
 UNREADABLE: list[tuple[str, Callable[[World, str], list[str]], str]] = [
     ("deploy-file", lambda w, d: ["deploy", f"{d}/src/lambda_function.py", "--function", w.function], "lambda_fun"),
     ("deploy-directory", lambda w, d: ["deploy", f"{d}/src", "--function", w.function], "lambda_function"),
@@ -366,7 +362,7 @@ UNREADABLE: list[tuple[str, Callable[[World, str], list[str]], str]] = [
 ]  # fmt: skip
 
 
-@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root, and no setpriv to drop its rights")
+@needs_unprivileged
 @pytest.mark.parametrize("name,args,says", UNREADABLE, ids=[case[0] for case in UNREADABLE])
 def test_an_unreadable_file_changes_nothing_and_says_one_line(
     server: RunningServer, aws: Any, world: World, tmp_path: Path, name: str, args: Any, says: str
@@ -380,11 +376,10 @@ def test_an_unreadable_file_changes_nothing_and_says_one_line(
         path.chmod(0)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["LSTUI_CONFIG"] = "/nonexistent/lstui.toml"
-    prefix = WITHOUT_READ_OVERRIDE if os.geteuid() == 0 else []
     argv = args(world, str(tmp_path))
     before = snapshot(aws, world)
     result = subprocess.run(
-        [*prefix, sys.executable, "-m", "localstack_tui.cli", "--endpoint-url", server.endpoint_url, *argv],
+        as_a_user([sys.executable, "-m", "localstack_tui.cli", "--endpoint-url", server.endpoint_url, *argv]),
         capture_output=True, text=True, timeout=60, env=env,
     )  # fmt: skip
     after = snapshot(aws, world)

@@ -12,9 +12,7 @@ import ast
 import itertools
 import json
 import math
-import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -49,6 +47,7 @@ from localstack_tui.core.packaging import check_handler, check_python_syntax, de
 from localstack_tui.core.s3 import validate_bucket_name, validate_key
 from localstack_tui.core.sqs import _parse_ref, resolve_queue_url, validate_queue_name
 from localstack_tui.core.wiring import MappingSettings, bucket_name
+from tests.conftest import as_a_user, needs_unprivileged
 
 SEED = 'def lambda_handler(event, context):\n    print("Received event:", event)\n    return {"statusCode": 200}\n'
 
@@ -400,22 +399,17 @@ try:
 except LstuiError as exc:
     print(json.dumps([type(exc).__name__, str(exc)]))
 """
-# Root reads any file whatever its mode: as root, the check runs without the capabilities that
-# let it (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), as a user would.
-WITHOUT_READ_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
-                         "--inh-caps=-dac_override,-dac_read_search", "--"]  # fmt: skip
 
 
-@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root, and no setpriv to drop its rights")
+@needs_unprivileged
 @pytest.mark.parametrize("check", ["syntax", "handler", "derive"])
 def test_an_unreadable_handler_file_is_one_line(tmp_path: Path, check: str) -> None:
     path = tmp_path / "lambda_function.py"
     path.write_text(SEED)
     path.chmod(0)
-    prefix = WITHOUT_READ_OVERRIDE if os.geteuid() == 0 else []
     try:
         result = subprocess.run(
-            [*prefix, sys.executable, "-c", UNREADABLE_CHECK, str(path), check],
+            as_a_user([sys.executable, "-c", UNREADABLE_CHECK, str(path), check]),
             capture_output=True, text=True, timeout=60,
         )  # fmt: skip
     finally:

@@ -154,11 +154,15 @@ class MainScreen(Screen[None]):
     def _bucket_names(self) -> list[str]:
         return [bucket.name for bucket in self.query_one(BucketList).items]
 
-    @on(ResourceList.Selected)
-    async def _on_selected(self, message: ResourceList.Selected) -> None:
+    def _cancel_follow(self) -> None:
+        """Drop a detail about to follow the cursor (a newer selection, or E, wins)."""
         if self._detail_timer is not None:
             self._detail_timer.stop()
             self._detail_timer = None
+
+    @on(ResourceList.Selected)
+    async def _on_selected(self, message: ResourceList.Selected) -> None:
+        self._cancel_follow()
         if message.opened:  # Enter, a jump, a wizard's result: at once
             await self._show_detail(message.item, opened=True)
         elif detail_key(message.item) != self._detail_key:
@@ -259,9 +263,7 @@ class MainScreen(Screen[None]):
 
         from localstack_tui.ui.widgets.flow_view import FlowView
 
-        if self._detail_timer is not None:  # E wins over a detail about to follow the cursor
-            self._detail_timer.stop()
-            self._detail_timer = None
+        self._cancel_follow()
         switcher = self.query_one("#detail", ContentSwitcher)
         if switcher.current == "flow-pane":
             switcher.current = self._flow_back

@@ -10,7 +10,7 @@ change builds one line again, the cursor's; a page down builds the page shown.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -66,8 +66,8 @@ class RowList(ScrollView, can_focus=True):
     class RowSelected(_RowMessage):
         """A row was opened: Enter, or a click."""
 
-    def __init__(self, columns: Sequence[tuple[str, int | None]], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, columns: Sequence[tuple[str, int | None]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._labels = [label for label, _ in columns]
         self._fixed = [width for _, width in columns]
         self._keys: list[str] = []

@@ -38,6 +38,17 @@ class UploadRequest:
     total_bytes: int
 
 
+def _first_unreadable(paths: list[Path]) -> str | None:
+    """Why the first file of `paths` that cannot be read cannot (directories are checked at upload)."""
+    for path in paths:
+        if path.is_file():
+            try:
+                check_readable(path)
+            except LstuiError as exc:
+                return str(exc)
+    return None
+
+
 class UploadWizard(Wizard):
     title_text = "Upload files"
     apply_label = "Upload"
@@ -121,14 +132,8 @@ class UploadWizard(Wizard):
                 errors["paths"] = "name at least one file or directory"
             elif missing:
                 errors["paths"] = f"no such file or directory: {missing[0]}"
-            else:
-                for path in paths:  # a file it cannot read: said now, not after the others went up
-                    if path.is_file():
-                        try:
-                            check_readable(path)
-                        except LstuiError as exc:
-                            errors["paths"] = str(exc)
-                            break
+            elif unreadable := _first_unreadable(paths):  # said now, not after the others went up
+                errors["paths"] = unreadable
         return errors
 
     def prepare(self) -> UploadRequest:
