@@ -48,6 +48,8 @@ KEYS = [
 
 APP_SCRIPT = r"""
 import asyncio, json, sys, time
+from localstack_tui.ui.startup import pause_gc
+pause_gc()  # as `lstui` does before importing the UI (the app resumes it, freezing what start-up built)
 from textual import events
 from localstack_tui.core.config import Config
 from localstack_tui.core.connection import Connection

@@ -28,6 +28,8 @@ KEYS = ("pageup", "pageup", "pagedown", "home", "pagedown", "end", "pageup", "up
 
 APP_SCRIPT = r"""
 import asyncio, json, sys, time
+from localstack_tui.ui.startup import pause_gc
+pause_gc()  # as `lstui` does before importing the UI (the app resumes it, freezing what start-up built)
 from localstack_tui.core.config import Config
 from localstack_tui.core.connection import Connection
 from localstack_tui.ui.app import LstuiApp

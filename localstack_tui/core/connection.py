@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from localstack_tui.core.config import Config, load_config
 from localstack_tui.core.errors import RemoteWriteRefusedError, ValidationError
+from localstack_tui.core.input_priority import INPUT_PRIORITY, InputPriority
 
 DEFAULT_ENDPOINT = "http://localhost:4566"
 DEFAULT_REGION = "us-east-1"
@@ -214,6 +215,7 @@ class AwsClients:
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _session: Any = field(default=None, repr=False)
+    priority: InputPriority = field(default=INPUT_PRIORITY, repr=False)
 
     def client(self, service: str) -> Any:
         with self._lock:
@@ -242,7 +244,7 @@ class AwsClients:
             # Bucket names as sub-domains of a local endpoint would need DNS.
             s3={"addressing_style": "path"},
         )
-        return session.create_client(
+        client = session.create_client(
             service,
             region_name=conn.region,
             endpoint_url=conn.endpoint_url,
@@ -250,6 +252,9 @@ class AwsClients:
             aws_secret_access_key=conn.secret_access_key,
             config=boto_config,
         )
+        # A worker's call waits while the UI handles a key (see input_priority).
+        client.meta.events.register("before-parameter-build", self.priority.before_call)
+        return client
 
     def warm_up(self, services: tuple[str, ...] = ("s3", "sqs", "lambda")) -> None:
         """Make the clients now (a few hundred ms of model loading), off the UI's critical path."""

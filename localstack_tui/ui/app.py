@@ -10,7 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -172,6 +172,12 @@ class LstuiApp(App[None]):
         self.health: Health | None = None
         self.startup_warnings: list[str] = []  # e.g. a config file that could not be read
         self._restart_offered = False
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key or a click: the workers' AWS calls wait while it is handled and drawn (input_priority).
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
+            self.clients.priority.hold()
+        await super().on_event(event)
 
     # -- start-up -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -357,7 +363,7 @@ class LstuiApp(App[None]):
 
     def _use_connection(self, connection: Connection) -> None:
         self.connection = connection
-        self.clients = AwsClients(connection)
+        self.clients = AwsClients(connection, priority=self.clients.priority)
         if self.main_screen is not None:
             self.main_screen.clients = self.clients
             self._fill_status()

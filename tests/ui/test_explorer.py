@@ -13,6 +13,7 @@ from textual import events
 from textual.widgets import DataTable, Input, Static, Tree
 
 from localstack_tui.core.config import Config
+from localstack_tui.ui.app import LstuiApp
 from localstack_tui.ui.screens.help import HelpScreen
 from localstack_tui.ui.screens.main import MainScreen
 from localstack_tui.ui.screens.no_localstack import NoLocalStackScreen
@@ -348,3 +349,30 @@ async def test_the_pane_with_the_focus_has_the_accent_border(world: World) -> No
         pilot.app.theme = "textual-light" if pilot.app.theme != "textual-light" else "nord"
         await pilot.pause()
         assert lit() == ["queues"], "the new theme's accent"
+
+
+async def test_background_calls_step_aside_while_a_key_is_handled(world: World) -> None:
+    """Each key holds the workers' AWS calls a moment (core/input_priority): `r` refreshes the three
+    lists, and their calls, made while that key is handled, wait before they go."""
+    import time
+
+    from localstack_tui.core.connection import AwsClients, Connection
+    from localstack_tui.core.input_priority import KEY_HOLD, InputPriority
+
+    priority = InputPriority()
+    connection = Connection(endpoint_url=world.endpoint, access_key_id="test", secret_access_key="test")
+    app = LstuiApp(connection, Config(), clients=AwsClients(connection, priority=priority))
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        buckets = main.query_one(BucketList)
+        buckets.table.focus()
+        await pilot.pause(0.3)
+        waited_before = priority.waited
+        pressed = time.monotonic()
+        await pilot.press("down")
+        assert priority.held_until >= pressed + KEY_HOLD * 0.9, "a key holds the workers' calls"
+        await pilot.pause(KEY_HOLD)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not buckets.polling, what="the refresh answered")
+        assert priority.waited > waited_before, "the refresh's calls waited for the key to be handled"
+        assert len(buckets.items) > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color
@@ -116,6 +116,13 @@ class MainScreen(Screen[None]):
         if all(pane.answered for pane in self.query(ResourceList)):
             resume_gc()  # started: the panes show what the server holds
             self._mount_details()
+            self._warm_logs()
+
+    @work(thread=True, exit_on_error=False, group="warm")
+    def _warm_logs(self) -> None:
+        """Make the CloudWatch Logs client now (~50 ms of model loading that holds Python's lock), not
+        under the user's keys when a function's detail first shows its log lines."""
+        self._get_clients().warm_up(("logs",))
 
     def _mount_details(self) -> AwaitMount:
         """Mount the (hidden) queue and function details, once.
