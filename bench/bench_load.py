@@ -46,6 +46,9 @@ KEYS = [
     "home",
 ]
 
+# --compare-priority: background calls no longer step aside for the keys.
+NO_PRIORITY = "from localstack_tui.core.input_priority import INPUT_PRIORITY\nINPUT_PRIORITY.max_wait = 0.0"
+
 APP_SCRIPT = r"""
 import asyncio, json, sys, time
 from localstack_tui.ui.startup import pause_gc
@@ -54,6 +57,7 @@ from textual import events
 from localstack_tui.core.config import Config
 from localstack_tui.core.connection import Connection
 from localstack_tui.ui.app import LstuiApp
+# PRIORITY
 from localstack_tui.ui.widgets.lists import BucketList, FunctionList, QueueList
 
 endpoint, counts, keys = sys.argv[1], list(map(int, sys.argv[2].split(","))), sys.argv[3].split(",")
@@ -138,6 +142,11 @@ def seed(endpoint: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--compare-priority",
+        action="store_true",
+        help="also run each round with the keys' priority over background calls turned off (core/input_priority)",
+    )
     args = parser.parse_args()
     bench_started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lstui-bench-load-") as tmp:
@@ -148,9 +157,10 @@ def main() -> None:
             print(f"seeding {BUCKETS} buckets, {QUEUES} queues, {FUNCTIONS} functions", flush=True)
             seed(endpoint)
 
-            def app_round() -> dict[str, Any]:
+            def app_round(priority: bool = True) -> dict[str, Any]:
                 counts = f"{BUCKETS},{QUEUES},{FUNCTIONS}"
-                return run_headless(APP_SCRIPT, [endpoint, counts, ",".join(KEYS)], workdir)
+                script = APP_SCRIPT if priority else APP_SCRIPT.replace("# PRIORITY", NO_PRIORITY)
+                return run_headless(script, [endpoint, counts, ",".join(KEYS)], workdir)
 
             def listings() -> None:
                 for command in (["s3", "ls"], ["sqs", "list-queues"], ["lambda", "list-functions"]):
@@ -163,9 +173,11 @@ def main() -> None:
 
             app_round()  # warm-up of both, not counted
             listings()
-            reports, aws_seconds = [], []
+            reports, aws_seconds, unprioritised = [], [], []
             for number in range(args.rounds):
                 reports.append(app_round())
+                if args.compare_priority:
+                    unprioritised.append(app_round(priority=False))
                 aws_seconds.append(timed(listings))
                 print(f"round {number + 1}/{args.rounds}", flush=True)
         finally:
@@ -181,6 +193,13 @@ def main() -> None:
     filled = [report["filled"] for report in reports]
     slowest = max(latencies) * 1000
     over = sum(1 for value in latencies if value > 0.1)
+    p99 = sorted(latencies)[round(0.99 * (len(latencies) - 1))] * 1000
+    slow_keys = [
+        f"`{key}` (key {index + 1}, round {number + 1}) {value * 1000:.0f} ms"
+        for number, report in enumerate(reports)
+        for index, (key, value) in enumerate(zip(KEYS, report["latencies"], strict=True))
+        if value is not None and value > 0.1
+    ]
     rows = [
         (
             "keypress → screen drawn (move, Tab, filter typing, Escape, refresh, page, end, home)",
@@ -190,6 +209,7 @@ def main() -> None:
         ),
         ("slowest keypress", slowest, slowest, "ms", len(latencies)),
         ("keypresses over 100 ms", float(over), float(over), "", len(latencies)),
+        ("p99 keypress", p99, p99, "ms", len(latencies)),
         (
             "keypresses that changed nothing on screen (not timed)",
             float(unchanged),
@@ -219,6 +239,25 @@ def main() -> None:
     ]
     for label, median, p90, unit, n in rows:
         lines.append(f"| {label} | {median:,.1f} {unit} | {p90:,.1f} {unit} | {n} |")
+    if slow_keys:
+        lines += ["", "Keys over 100 ms: " + "; ".join(slow_keys) + "."]
+    if unprioritised:
+        plain = [value for report in unprioritised for value in report["latencies"] if value is not None]
+        plain_over = sum(1 for value in plain if value > 0.1)
+        plain_slowest = max(plain) * 1000
+        median, p90 = median_p90(latencies)
+        plain_median, plain_p90 = median_p90(plain)
+        lines += [
+            "",
+            "Side by side in the same run, the same keys with background calls no longer stepping aside for "
+            "them (`--compare-priority`, core/input_priority.py turned off):",
+            "",
+            "| keys first? | median | p90 | slowest | over 100 ms | n |",
+            "|---|---:|---:|---:|---:|---:|",
+            f"| yes (lstui) | {median:.1f} ms | {p90:.1f} ms | {slowest:.0f} ms | {over} | {len(latencies)} |",
+            f"| no | {plain_median:.1f} ms | {plain_p90:.1f} ms | {plain_slowest:.0f} ms | {plain_over} "
+            f"| {len(plain)} |",
+        ]
     lines += ["", "Per key (median, p90, ms):", ""]
     lines += [
         f"- `{key}`: {median_p90(values)[0]:.1f} / {median_p90(values)[1]:.1f} (n {len(values)})"

@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, Input, ProgressBar
 from localstack_tui.core.burst import account_burst, burst_upload
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError
-from localstack_tui.core.s3 import check_readable, delete_objects, upload_directory, upload_file
+from localstack_tui.core.s3 import check_readable, delete_objects, upload_directory, upload_file, upload_plan
 from localstack_tui.core.wiring import bucket_name
 from localstack_tui.ui.formatting import human_size
 from localstack_tui.ui.wizards.base import Choices, Outcome, PathSuggester, Wizard, names_suggester
@@ -206,6 +206,10 @@ class UploadWizard(Wizard):
         request = prepared
         if request.burst:
             return self._burst(clients, request)
+        # Every file of every path is checked before the first byte goes up: an unreadable file in the
+        # second directory must not leave the first path uploaded (the plan checks the named files only).
+        for path in request.paths:
+            upload_plan(path, request.prefix)
         keys: list[str] = []
         done_before = 0
         for path in request.paths:
