@@ -78,9 +78,6 @@ async def main():
         pane = app.main_screen.query_one(LogPane)
         pane.view.focus()
         await pilot.pause(0.2)
-        empty = []
-        for key in keys:  # the same keys on the empty pane: what a keypress costs at all
-            empty.append(await timed_press(pilot, key))
         rss_before = rss_mib()
         started = time.perf_counter()
         pane.follow(function)
@@ -95,7 +92,7 @@ async def main():
         presses = []
         for key in keys:
             presses.append(await timed_press(pilot, key))
-        report = {"loaded": loaded, "presses": presses, "empty": empty, "rss_before": rss_before}
+        report = {"loaded": loaded, "presses": presses, "rss_before": rss_before}
         report.update(rss=rss_mib(), cached_rows=len(pane.view._cache))
         print(json.dumps(report))
 
@@ -170,7 +167,6 @@ def main() -> None:
 
     presses = [p for report in reports for p in report["presses"] if p is not None]
     unchanged = sum(1 for report in reports for p in report["presses"] if p is None)
-    empty = [p for report in reports for p in report["empty"] if p is not None]
     loaded = [r["loaded"] for r in reports]
     aws_seconds = [seconds for seconds, _ in aws_runs]
     ratios = [a / b for a, b in zip(loaded, aws_seconds, strict=True)]
@@ -191,7 +187,6 @@ def main() -> None:
         ),
         ("slowest of those keypresses", max(presses) * 1000, max(presses) * 1000, "ms", len(presses)),
         ("keypresses that changed nothing on screen (not timed)", float(unchanged), float(unchanged), "", unchanged),
-        ("the same keypresses on the empty log pane (those that drew)", *median_p90(empty), "ms", len(empty)),
         ("lstui RSS before following, MiB", *median_p90([r["rss_before"] for r in reports], 1), "", len(reports)),
         ("lstui RSS with 100,000 lines, MiB", *median_p90([r["rss"] for r in reports], 1), "", len(reports)),
         ("awscli peak RSS, MiB", *median_p90([rss for _, rss in aws_runs], 1), "", len(aws_runs)),
