@@ -121,6 +121,9 @@ def _build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--dlq", required=True, help="dead-letter queue (created if it does not exist)")
             sub.add_argument("--max-receive-count", type=int, default=3)
 
+    bucket = command("create-bucket", "create a bucket (the seed's first step)")
+    bucket.add_argument("name", help="bucket name: 3 to 63 lower-case letters, digits, dots and hyphens")
+
     upload = command("upload", "upload files or directories into a bucket")
     upload.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     upload.add_argument("--bucket", required=True, help="bucket name or ARN")

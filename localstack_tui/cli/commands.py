@@ -36,6 +36,7 @@ def clients_from_args(args: argparse.Namespace) -> AwsClients:
 def run_command(args: argparse.Namespace) -> int:
     commands: dict[str, Command] = {
         "status": status,
+        "create-bucket": create_bucket_command,
         "deploy": deploy,
         "wire": wire,
         "unwire": unwire,
@@ -269,6 +270,14 @@ def unwire(clients: AwsClients, args: argparse.Namespace) -> int:
 
 
 # -- upload ---------------------------------------------------------------------------------------
+
+
+def create_bucket_command(clients: AwsClients, args: argparse.Namespace) -> int:
+    from localstack_tui.core.s3 import create_bucket
+
+    create_bucket(clients, args.name)
+    print(f"created bucket {args.name} in {clients.connection.region}")
+    return 0
 
 
 def upload(clients: AwsClients, args: argparse.Namespace) -> int:

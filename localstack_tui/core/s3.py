@@ -213,9 +213,11 @@ def list_buckets(clients: AwsClients) -> list[Bucket]:
 
 
 def create_bucket(clients: AwsClients, name: str) -> None:
-    """Create a bucket in the connection's region."""
+    """Create a bucket in the connection's region; ConflictError if it exists (us-east-1 would say nothing)."""
     validate_bucket_name(name)
     clients.connection.check_write(f"create bucket {name}")
+    if any(bucket.name == name for bucket in list_buckets(clients)):
+        raise ConflictError(f"bucket {name} already exists")
     region = clients.connection.region
     kwargs: dict[str, Any] = {"Bucket": name}
     # us-east-1 is S3's default and refuses an explicit LocationConstraint for itself.

@@ -70,6 +70,7 @@ class LstuiCommands(Provider):
         main = app.main_screen
         if main is not None:
             commands += [
+                ("New bucket", partial(main.action_wizard, "bucket"), "create a bucket (n)"),
                 (
                     "Deploy handler",
                     partial(main.action_wizard, "deploy"),

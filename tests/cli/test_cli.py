@@ -274,3 +274,19 @@ def test_map_prints_the_flow_and_mermaid(server: RunningServer, aws: Any, tmp_pa
     assert one_line_error(lstui(server, "map", "--only", "no-such-thing")) == (
         "lstui map: nothing named 'no-such-thing' on the map"
     )
+
+
+def test_create_bucket_then_the_seed_part_1(server: RunningServer, aws: Any) -> None:
+    """The seed's first step from the CLI; again, it says the bucket exists and changes nothing."""
+    bucket = uid("cli-new-bucket")
+    assert f"created bucket {bucket} in us-east-1" in ok(lstui(server, "create-bucket", bucket))
+    aws("s3").head_bucket(Bucket=bucket)
+    aws("s3").put_object(Bucket=bucket, Key="keep.txt", Body=b"mine")
+    assert one_line_error(lstui(server, "create-bucket", bucket)) == (
+        f"lstui create-bucket: bucket {bucket} already exists"
+    )
+    assert [o["Key"] for o in aws("s3").list_objects_v2(Bucket=bucket)["Contents"]] == ["keep.txt"]
+    line = one_line_error(lstui(server, "create-bucket", "Bad_Bucket"))
+    assert line.startswith("lstui create-bucket: ") and "Bad_Bucket" in line
+    line = one_line_error(lstui(None, "create-bucket", "some-bucket", "--endpoint-url", "https://aws.example.invalid"))
+    assert "refusing to create bucket some-bucket" in line

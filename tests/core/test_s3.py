@@ -199,15 +199,10 @@ def test_create_bucket_in_another_region(server: Any, aws: Aws) -> None:
     name = unique("eu")
     s3.create_bucket(eu, name)
     assert aws("s3").get_bucket_location(Bucket=name)["LocationConstraint"] == "eu-west-1"
-    # Outside us-east-1, creating a bucket you already own is a conflict.
-    with pytest.raises(ConflictError, match="already own"):
+    # Creating a bucket one already owns is a conflict, said the same way in every region.
+    with pytest.raises(ConflictError, match=f"bucket {name} already exists"):
         s3.create_bucket(eu, name)
     s3.delete_bucket(eu, name)
-
-
-def test_us_east_1_create_is_idempotent(clients: AwsClients, bucket: str) -> None:
-    # Like AWS, LocalStack answers 200 when us-east-1 re-creates a bucket you own.
-    s3.create_bucket(clients, bucket)
 
 
 def test_delete_non_empty_bucket_needs_force(clients: AwsClients, aws: Aws) -> None:
@@ -583,3 +578,13 @@ def test_remote_guard_validates_input_first(remote: tuple[AwsClients, list[str]]
     with pytest.raises(ValidationError):
         s3.create_bucket(clients, "Not_Valid")
     assert sent == []
+
+
+def test_creating_a_bucket_that_exists_says_so_and_keeps_it(clients: AwsClients, aws: Any) -> None:
+    """us-east-1 answers 200 to creating a bucket one already owns: lstui says it exists instead."""
+    name = f"exists-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(clients, name)
+    aws("s3").put_object(Bucket=name, Key="keep.txt", Body=b"mine")
+    with pytest.raises(ConflictError, match=f"bucket {name} already exists"):
+        s3.create_bucket(clients, name)
+    assert [o["Key"] for o in aws("s3").list_objects_v2(Bucket=name)["Contents"]] == ["keep.txt"]

@@ -8,6 +8,7 @@ from typing import Any
 from textual.widgets import Button, Input, TextArea
 
 from localstack_tui.ui.wizards.base import Wizard
+from localstack_tui.ui.wizards.bucket import BucketWizard
 from localstack_tui.ui.wizards.deploy import DeployWizard
 from localstack_tui.ui.wizards.invoke import InvokeWizard
 from localstack_tui.ui.wizards.pipeline import PipelineWizard
@@ -22,6 +23,12 @@ Cases = list[tuple[str, str, str]]
 
 def matrix(world: World, source: Path) -> list[tuple[str, type[Wizard], dict[str, str], Cases]]:
     return [
+        (
+            "n",
+            BucketWizard,
+            {"name": "wiz-matrix-new-bucket"},
+            [("name", "Bad_Bucket", "Bad_Bucket"), ("name", "ab", "'ab'"), ("name", world.bucket, "already exists")],
+        ),
         (
             "d",
             DeployWizard,

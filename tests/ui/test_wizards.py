@@ -21,6 +21,7 @@ from localstack_tui.ui.screens.main import MainScreen
 from localstack_tui.ui.widgets.bucket_detail import BucketDetail
 from localstack_tui.ui.widgets.lists import BucketList
 from localstack_tui.ui.wizards.base import Choices, Wizard
+from localstack_tui.ui.wizards.bucket import BucketWizard
 from localstack_tui.ui.wizards.deploy import DeployWizard
 from localstack_tui.ui.wizards.invoke import InvokeWizard
 from localstack_tui.ui.wizards.pipeline import PipelineWizard
@@ -244,6 +245,7 @@ async def test_wizards_are_in_the_palette_by_name(world: World) -> None:
         provider = LstuiCommands(pilot.app.screen, None)  # type: ignore[arg-type]
         names = [name for name, _, _ in provider._commands()]
         for name in (
+            "New bucket",
             "Deploy handler",
             "Wire trigger",
             "Build S3 → SQS → Lambda pipeline",
@@ -410,3 +412,20 @@ async def test_deploy_wizard_update_keeps_what_it_was_not_told_to_change(
     info = get_function(clients, name)
     assert (info.runtime, info.memory, info.timeout) == ("python3.9", 256, 7)
     assert info.environment == {"API_KEY": "sk-1"}, "an empty environment field keeps the variables"
+
+
+async def test_new_bucket_wizard_creates_shows_and_undoes(world: World, aws: Any) -> None:
+    """The seed's first step with `n`: the bucket made, selected in the list, and undone while empty."""
+    name = f"wiz-bucket-{uuid.uuid4().hex[:6]}"
+    async with make_app(world.endpoint).run_test(size=(160, 48)) as pilot:
+        wizard = await open_wizard(pilot, world, "n", BucketWizard)
+        await type_into(pilot, "name", name)
+        await wait_for(pilot, lambda: f"create bucket {name} in us-east-1" in plan_text(wizard), what="the plan")
+        assert f"created bucket {name}" in await apply(pilot, wizard)
+        aws("s3").head_bucket(Bucket=name)
+        main = pilot.app.screen_stack[-2]
+        buckets = main.query_one(BucketList)
+        await wait_for(pilot, lambda: buckets.selected is not None and buckets.selected.name == name, what="revealed")
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: f"deleted bucket {name}" in plan_text(wizard), what="the undo")
+    assert name not in [b["Name"] for b in aws("s3").list_buckets()["Buckets"]]

@@ -66,6 +66,7 @@ class MainScreen(Screen[None]):
     BORDER_EDGES = ("border_top", "border_right", "border_bottom", "border_left")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="main.refresh"),
+        Binding("n", "wizard('bucket')", "New bucket", id="wizard.bucket"),
         Binding("d", "wizard('deploy')", "Deploy", id="wizard.deploy"),
         Binding("w", "wizard('wire')", "Wire", id="wizard.wire"),
         Binding("b", "wizard('pipeline')", "Pipeline", id="wizard.pipeline"),
@@ -358,6 +359,7 @@ class MainScreen(Screen[None]):
         self._open_wizard(kind, bucket, queue, function)
 
     def _open_wizard(self, kind: str, bucket: str, queue: str, function: str) -> None:
+        from localstack_tui.ui.wizards.bucket import BucketWizard
         from localstack_tui.ui.wizards.deploy import DeployWizard
         from localstack_tui.ui.wizards.invoke import InvokeWizard
         from localstack_tui.ui.wizards.pipeline import PipelineWizard
@@ -366,7 +368,9 @@ class MainScreen(Screen[None]):
 
         choices = self.choices()
         wizard: Wizard
-        if kind == "deploy":
+        if kind == "bucket":
+            wizard = BucketWizard(self.clients, choices)
+        elif kind == "deploy":
             wizard = DeployWizard(self.clients, choices, function=function)
         elif kind == "wire":
             link = "sqs-lambda" if queue else "s3-lambda"
