@@ -43,7 +43,10 @@ WELCOME = """[b]Welcome to lstui[/b]
 
 Pick a bucket, a queue or a function on the left ([b]Tab[/b] moves between panes,
 arrows move in a list, [b]Enter[/b] opens). [b]/[/b] filters a list, [b]r[/b] refreshes,
-[b]?[/b] lists every key, [b]Ctrl+P[/b] finds any action or resource by name."""
+[b]?[/b] lists every key, [b]Ctrl+P[/b] finds any action or resource by name.
+
+The seed tutorial, a key each: [b]n[/b] new bucket, [b]d[/b] deploy a handler, [b]w[/b] wire a
+trigger, [b]u[/b] upload, [b]b[/b] the S3 → SQS → Lambda pipeline, [b]i[/b] invoke."""
 
 
 def detail_key(item: object) -> tuple[str, str] | None:
