@@ -281,27 +281,18 @@ def create_bucket_command(clients: AwsClients, args: argparse.Namespace) -> int:
 
 
 def upload(clients: AwsClients, args: argparse.Namespace) -> int:
-    from localstack_tui.core.s3 import upload_directory, upload_file, upload_plan
+    from localstack_tui.core.s3 import upload_paths
     from localstack_tui.core.wiring import bucket_name
 
     bucket = bucket_name(args.bucket)
     prefix = args.prefix
     if prefix and not prefix.endswith("/"):
         prefix += "/"
-    for path in args.paths:  # everything is checked before the first byte goes: paths and keys
-        upload_plan(path, prefix)
     total = sum(_size(path) for path in args.paths)
-    progress = _Progress(total) if sys.stderr.isatty() else None
-    keys: list[str] = []
-    for path in args.paths:
-        if path.is_dir():
-            keys += upload_directory(clients, path, bucket, prefix, progress=progress.bind() if progress else None)
-        else:
-            key = prefix + path.name
-            upload_file(clients, path, bucket, key, progress=progress.bind() if progress else None)
-            keys.append(key)
-    if progress:
-        progress.finish()
+    # Everything is checked before the first byte goes: paths, keys, that every file can be read.
+    keys = upload_paths(clients, args.paths, bucket, prefix, progress=_progress_line(total))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     print(f"uploaded {len(keys)} file{'s' if len(keys) != 1 else ''} ({total} bytes) to s3://{bucket}/{prefix}")
     return 0
 
@@ -312,28 +303,16 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-class _Progress:
-    """A one-line byte counter on stderr, summed over several uploads."""
+def _progress_line(total: int) -> Callable[[int], None] | None:
+    """A one-line byte counter on stderr, when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
 
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.done_before = 0
-        self.current = 0
+    def update(done: int) -> None:
+        percent = 100 * done / total if total else 100
+        print(f"\r{done}/{total} bytes ({percent:.0f}%)", end="", file=sys.stderr, flush=True)
 
-    def bind(self) -> Callable[[int], None]:
-        self.done_before += self.current
-        self.current = 0
-
-        def update(transferred: int) -> None:
-            self.current = transferred
-            done = self.done_before + transferred
-            percent = 100 * done / self.total if self.total else 100
-            print(f"\r{done}/{self.total} bytes ({percent:.0f}%)", end="", file=sys.stderr, flush=True)
-
-        return update
-
-    def finish(self) -> None:
-        print(file=sys.stderr)
+    return update
 
 
 # -- invoke ---------------------------------------------------------------------------------------

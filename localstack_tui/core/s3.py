@@ -537,11 +537,31 @@ def upload_directory(
     root = Path(directory)
     if not root.is_dir():
         raise ValidationError(f"no such directory: {root}")
+    return upload_paths(clients, [root], bucket, prefix, progress, cancel, multipart_threshold, part_size)
+
+
+def upload_paths(
+    clients: AwsClients,
+    paths: Iterable[str | os.PathLike[str]],
+    bucket: str,
+    prefix: str = "",
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD,
+    part_size: int = DEFAULT_PART_SIZE,
+) -> list[str]:
+    """Upload files (to `prefix` + their name) and directories (their files to `prefix` + their relative
+    path); return the keys.
+
+    Every file of every path is planned and checked first (its key, that it can be read): a readable
+    file followed by a directory holding an unreadable one uploads nothing. `progress` gets the bytes
+    sent so far across all files; a cancel raises UploadCancelled with the keys already uploaded.
+    """
     validate_bucket_name(bucket)
     if prefix and not prefix.endswith("/"):
         prefix += "/"
     clients.connection.check_write(f"upload to s3://{bucket}/{prefix}")
-    files = upload_plan(root, prefix)
+    files = [planned for path in paths for planned in upload_plan(Path(path), prefix)]
     uploaded: list[str] = []
     done = 0
 

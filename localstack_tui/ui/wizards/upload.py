@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, Input, ProgressBar
 from localstack_tui.core.burst import account_burst, burst_upload
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError
-from localstack_tui.core.s3 import check_readable, delete_objects, upload_directory, upload_file, upload_plan
+from localstack_tui.core.s3 import check_readable, delete_objects, upload_paths
 from localstack_tui.core.wiring import bucket_name
 from localstack_tui.ui.formatting import human_size
 from localstack_tui.ui.wizards.base import Choices, Outcome, PathSuggester, Wizard, names_suggester
@@ -206,27 +206,14 @@ class UploadWizard(Wizard):
         request = prepared
         if request.burst:
             return self._burst(clients, request)
-        # Every file of every path is checked before the first byte goes up: an unreadable file in the
-        # second directory must not leave the first path uploaded (the plan checks the named files only).
-        for path in request.paths:
-            upload_plan(path, request.prefix)
-        keys: list[str] = []
-        done_before = 0
-        for path in request.paths:
-
-            def progress(transferred: int, base: int = done_before) -> None:
-                self.post_message(self.Progress(base + transferred, max(request.total_bytes, 1)))
-
-            if path.is_dir():
-                keys += upload_directory(
-                    clients, path, request.bucket, request.prefix, progress=progress, cancel=self.cancel_event
-                )
-                done_before += sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-            else:
-                key = request.prefix + path.name
-                upload_file(clients, path, request.bucket, key, progress=progress, cancel=self.cancel_event)
-                keys.append(key)
-                done_before += path.stat().st_size
+        keys = upload_paths(
+            clients,
+            request.paths,
+            request.bucket,
+            request.prefix,
+            progress=lambda sent: self._report(sent, max(request.total_bytes, 1)),
+            cancel=self.cancel_event,
+        )
         bucket = request.bucket
 
         def undo(c: AwsClients) -> list[str]:
