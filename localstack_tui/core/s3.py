@@ -476,8 +476,11 @@ def _walk_files(directory: Path) -> Iterator[Path]:
     """Regular files under `directory`, following symlinks but not symlink loops."""
 
     def walk(folder: Path, ancestors: frozenset[tuple[int, int]]) -> Iterator[Path]:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:  # a folder the user cannot list is named, like a file they cannot read
+            raise ValidationError(f"cannot read {folder}: {exc.strerror or exc}") from None
         for entry in entries:
             path = Path(entry.path)
             if entry.is_dir():

@@ -358,6 +358,7 @@ UNREADABLE: list[tuple[str, Callable[[World, str], list[str]], str]] = [
     ("deploy-file", lambda w, d: ["deploy", f"{d}/src/lambda_function.py", "--function", w.function], "lambda_fun"),
     ("deploy-directory", lambda w, d: ["deploy", f"{d}/src", "--function", w.function], "lambda_function"),
     ("upload-file", lambda w, d: ["upload", f"{d}/secret.txt", "--bucket", w.upload_bucket], "secret.txt"),
+    ("upload-folder", lambda w, d: ["upload", f"{d}/photos", "--bucket", w.upload_bucket], "photos/locked"),
     ("invoke-payload", lambda w, d: ["invoke", w.function, "--payload", f"@{d}/payload.json"], "payload.json"),
 ]  # fmt: skip
 
@@ -372,7 +373,11 @@ def test_an_unreadable_file_changes_nothing_and_says_one_line(
     files[0].write_text(SEED + "# a change that must not be deployed\n")
     files[1].write_text("secret\n")
     files[2].write_text('{"a": 1}')
-    for path in files:
+    locked = tmp_path / "photos" / "locked"  # a folder the user cannot list, beside a readable file
+    locked.mkdir(parents=True)
+    (tmp_path / "photos" / "ok.txt").write_text("fine\n")
+    (locked / "inside.txt").write_text("not yours\n")
+    for path in [*files, locked]:
         path.chmod(0)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["LSTUI_CONFIG"] = "/nonexistent/lstui.toml"
