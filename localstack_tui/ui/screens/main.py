@@ -86,6 +86,7 @@ class MainScreen(Screen[None]):
         self.refresh_seconds = refresh_seconds
         self._flow_back = "welcome"  # the detail the flow pane replaced
         self._details_mounted: AwaitMount | None = None
+        self._details_ready = False  # the queue and function details are mounted
         self._detail_timer: Timer | None = None
         self._detail_key: tuple[str, str] | None = None  # what the detail (or the flow pane) was last opened on
         self._lit_pane: DOMNode | None = None  # the pane with the accent border (the focus is in it)
@@ -140,6 +141,13 @@ class MainScreen(Screen[None]):
             queue.display = function.display = False  # the switcher shows one child at a time
             self._details_mounted = self.query_one("#detail", ContentSwitcher).mount(queue, function)
         return self._details_mounted
+
+    async def _details_mounted_now(self) -> None:
+        """The queue and function details are mounted, awaited once: each await of a mount lays
+        the whole screen out again (~10 ms of every detail shown, under the user's keys)."""
+        if not self._details_ready:
+            await self._mount_details()
+            self._details_ready = True
 
     def watch_focused(self, focused: Widget | None) -> None:
         """The pane holding the focus gets the accent border, set on that pane alone."""
@@ -198,7 +206,7 @@ class MainScreen(Screen[None]):
         self._detail_key = detail_key(item)
         switcher = self.query_one("#detail", ContentSwitcher)
         if isinstance(item, (Queue, FunctionInfo)):
-            await self._mount_details()
+            await self._details_mounted_now()
         if isinstance(item, Bucket):
             detail_b = self.query_one(BucketDetail)
             if detail_b.bucket != item.name or opened:
@@ -319,7 +327,7 @@ class MainScreen(Screen[None]):
 
     async def watch_function(self, name: str, source: str) -> None:
         """Start the dev loop for a function and show it."""
-        await self._mount_details()
+        await self._details_mounted_now()
         self.query_one(FunctionDetail).start_watching(name, source)
         self.reveal("function", name)
 

@@ -29,6 +29,7 @@ from localstack_tui.core.s3 import (
     preview_object,
 )
 from localstack_tui.ui.formatting import human_size, short_time
+from localstack_tui.ui.widgets.in_place import update_in_place
 
 PAGE_SIZE = 500
 
@@ -93,7 +94,7 @@ class BucketDetail(Vertical):
         root = tree.root
         root.data = NodeData("prefix", prefix="", loaded=True)
         root.expand()
-        self.query_one("#bucket-preview", Static).update("Select an object to preview it.")
+        update_in_place(self.query_one("#bucket-preview", Static), "Select an object to preview it.")
         self.query_one("#bucket-notifications", DataTable).clear()
         self._load_page(bucket, root, "", None)
         self._load_notifications(bucket)
@@ -175,7 +176,7 @@ class BucketDetail(Vertical):
         message.stop()
         target = self.query_one("#bucket-preview", Static)
         if message.error or message.info is None or message.preview is None:
-            target.update(Text(message.error or "error", style="red"))
+            update_in_place(target, Text(message.error or "error", style="red"))
             return
         info, preview = message.info, message.preview
         head = Text.assemble(
@@ -193,7 +194,7 @@ class BucketDetail(Vertical):
                 body.append("\n… (first KiB shown)", style="dim italic")
         else:
             body = Text(f"binary content ({human_size(info.size)})", style="dim italic")
-        target.update(head + body)
+        update_in_place(target, head + body)
 
     # -- notifications -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="bucket-notifications")

@@ -33,6 +33,7 @@ from localstack_tui.core.functions import (
 from localstack_tui.core.logs import LogEvent, LogTail, function_log_group
 from localstack_tui.core.notifications import NotificationEntry, buckets_notifying, notification_cache
 from localstack_tui.ui.formatting import human_size, masked, short_time
+from localstack_tui.ui.widgets.in_place import update_in_place
 
 RECENT_LINES = 8
 
@@ -126,7 +127,7 @@ class FunctionDetail(Vertical):
             return
         summary = self.query_one("#function-summary", Static)
         if message.view is None:
-            summary.update(Text(message.error or "error", style="red"))
+            update_in_place(summary, Text(message.error or "error", style="red"))
             return
         self.view = view = message.view
         info = view.info
@@ -144,7 +145,7 @@ class FunctionDetail(Vertical):
         grid.add_row("last modified", short_time(info.last_modified))
         grid.add_row("code", f"{human_size(info.code_size)} · CodeSha256 {info.code_sha256[:16]}…")
         grid.add_row("role", Text(info.role, style="dim"))
-        summary.update(grid)
+        update_in_place(summary, grid)
         self._render_env()
         triggers: list[Text] = []
         if view.buckets is None:
@@ -167,8 +168,9 @@ class FunctionDetail(Vertical):
             triggers.append(
                 Text.assemble(("SQS ", "cyan"), queue, (f"  batch {mapping.batch_size} · {mapping.state}", "dim"))
             )
-        self.query_one("#function-triggers", Static).update(
-            Group(*triggers) if triggers else Text("none: no bucket notifies it, no queue maps to it", style="dim")
+        update_in_place(
+            self.query_one("#function-triggers", Static),
+            Group(*triggers) if triggers else Text("none: no bucket notifies it, no queue maps to it", style="dim"),
         )
         lines = [
             Text(
@@ -177,8 +179,9 @@ class FunctionDetail(Vertical):
             )
             for event in view.recent
         ]
-        self.query_one("#function-recent", Static).update(
-            Group(*lines) if lines else Text("no log lines in the last hour", style="dim")
+        update_in_place(
+            self.query_one("#function-recent", Static),
+            Group(*lines) if lines else Text("no log lines in the last hour", style="dim"),
         )
 
     def _render_env(self) -> None:
@@ -305,4 +308,4 @@ class FunctionDetail(Vertical):
             lines.append(Text(f"last problem: {error.message}", style="yellow"))
         for event in events[-3:]:
             lines.append(Text(event.line(), style="dim"))
-        target.update(Group(*lines))
+        update_in_place(target, Group(*lines))

@@ -22,6 +22,7 @@ from localstack_tui.core.errors import LstuiError
 from localstack_tui.core.functions import EventSourceMapping, list_event_source_mappings
 from localstack_tui.core.sqs import PeekedMessage, PeekResult, Queue, get_queue, peek_messages, purge_queue
 from localstack_tui.ui.formatting import short_time
+from localstack_tui.ui.widgets.in_place import update_in_place
 
 PAGE_SIZE = 100  # messages per page of the table; the peek itself reads the whole queue once
 
@@ -92,7 +93,7 @@ class QueueDetail(Vertical):
             self.messages = []
             self.page = 0
             self.query_one("#queue-messages", DataTable).clear()
-            self.query_one("#queue-body", Static).update("")
+            update_in_place(self.query_one("#queue-body", Static), "")
         self.url = url
         self._load(url)
 
@@ -130,15 +131,15 @@ class QueueDetail(Vertical):
             return
         summary = self.query_one("#queue-summary", Static)
         if message.queue is None:
-            summary.update(Text(message.error or "error", style="red"))
+            update_in_place(summary, Text(message.error or "error", style="red"))
             return
         queue = self.queue = message.queue
         self.mappings = message.mappings
         self.border_title = f"Queue · {queue.name}"
-        summary.update(self._summary(queue, message.mappings, None))
+        update_in_place(summary, self._summary(queue, message.mappings, None))
         count = queue.visible + queue.in_flight + queue.delayed
         if count > PAGE_SIZE or not self.messages:
-            self.query_one("#queue-messages-title", Label).update(f"Messages  [dim]peeking at {count:,}…[/]")
+            update_in_place(self.query_one("#queue-messages-title", Label), f"Messages  [dim]peeking at {count:,}…[/]")
 
     @on(Peeked)
     def _on_peeked(self, message: Peeked) -> None:
@@ -149,12 +150,15 @@ class QueueDetail(Vertical):
             self.messages = []
             self.page = 0
             self.query_one("#queue-messages", DataTable).clear()
-            self.query_one("#queue-messages-title", Label).update(
-                Text.assemble("Messages  ", (message.error or "error", "red"))
+            update_in_place(
+                self.query_one("#queue-messages-title", Label),
+                Text.assemble("Messages  ", (message.error or "error", "red")),
             )
             return
         if message.peek.warning and self.queue is not None:
-            self.query_one("#queue-summary", Static).update(self._summary(self.queue, self.mappings, message.peek))
+            update_in_place(
+                self.query_one("#queue-summary", Static), self._summary(self.queue, self.mappings, message.peek)
+            )
         self.messages = message.peek.messages
         self.page = min(self.page, self._last_page())
         self._show_page()
@@ -187,12 +191,12 @@ class QueueDetail(Vertical):
         title = self.query_one("#queue-messages-title", Label)
         total = len(self.messages)
         if not total:
-            title.update("Messages  [dim]— peeked, not consumed (p: peek again)[/]")
-            self.query_one("#queue-body", Static).update(Text("The queue is empty.", style="dim"))
+            update_in_place(title, "Messages  [dim]— peeked, not consumed (p: peek again)[/]")
+            update_in_place(self.query_one("#queue-body", Static), Text("The queue is empty.", style="dim"))
             return
         shown = f"{first + 1:,}–{min(first + PAGE_SIZE, total):,} of {total:,}"
         pages = f" · page {self.page + 1} of {self._last_page() + 1} (] [)" if total > PAGE_SIZE else ""
-        title.update(Text.assemble(f"Messages {shown}", (f"{pages} · peeked, not consumed", "dim")))
+        update_in_place(title, Text.assemble(f"Messages {shown}", (f"{pages} · peeked, not consumed", "dim")))
 
     def action_page(self, step: int) -> None:
         """Next (1) or previous (-1) page of the peeked messages."""
@@ -242,7 +246,7 @@ class QueueDetail(Vertical):
             return
         peeked = self.messages[index]
         head = Text(f"{peeked.message_id}\n", style="dim")
-        self.query_one("#queue-body", Static).update(head + describe_body(peeked))
+        update_in_place(self.query_one("#queue-body", Static), head + describe_body(peeked))
 
     def action_purge(self) -> None:
         from localstack_tui.ui.screens.confirm import ConfirmScreen

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from localstack_tui.core.connection import AwsClients
 from localstack_tui.core.errors import LstuiError
+from localstack_tui.ui.widgets.in_place import update_in_place
 from localstack_tui.ui.widgets.inputs import open_box
 from localstack_tui.ui.widgets.row_list import RowList
 
@@ -130,8 +131,10 @@ class ResourceList[T](Vertical):
             return
         waited = time.monotonic() - self._poll_started
         if waited >= 1.0:
-            status = self.query_one(".list-status", Label)
-            status.update(f"waiting for LocalStack to list the {self.kind}s… {waited:.0f} s")
+            update_in_place(
+                self.query_one(".list-status", Label),
+                f"waiting for LocalStack to list the {self.kind}s… {waited:.0f} s",
+            )
 
     # -- polling -----------------------------------------------------------------------------
     def poll(self, force: bool = False) -> None:
@@ -218,7 +221,7 @@ class ResourceList[T](Vertical):
         message.stop()
         self._poll_started = None
         status = self.query_one(".list-status", Label)
-        status.update(message.error)
+        update_in_place(status, message.error)
         status.add_class("-error")
         self._rearm()
 
@@ -340,7 +343,7 @@ class ResourceList[T](Vertical):
         text = f"{count} {self.kind}{'s' if count != 1 else ''}"
         if self._filter:
             text = f"{len(self._shown)} of {count} {self.kind}s match “{self._filter}”"
-        self.query_one(".list-status", Label).update(text)
+        update_in_place(self.query_one(".list-status", Label), text)
 
     @on(Input.Submitted, ".list-filter")
     def _on_filter_done(self, event: Input.Submitted) -> None:
