@@ -22,6 +22,7 @@ from localstack_tui.core.config import Config, config_path
 from localstack_tui.core.connection import AwsClients, Connection, resolve_connection
 from localstack_tui.core.errors import EndpointSlowError, LstuiError
 from localstack_tui.core.health import Health, probe_health
+from localstack_tui.ui.idle_gc import TICK, IdleCollector
 from localstack_tui.ui.screens.help import HelpScreen
 from localstack_tui.ui.screens.main import MainScreen
 from localstack_tui.ui.screens.no_localstack import Choice, NoLocalStackScreen, StartingScreen
@@ -173,12 +174,17 @@ class LstuiApp(App[None]):
         self.health: Health | None = None
         self.startup_warnings: list[str] = []  # e.g. a config file that could not be read
         self._restart_offered = False
+        # Garbage collections between keys, not under them (idle_gc), once start-up is over.
+        self.collector = IdleCollector(self.clients.priority)
 
     async def on_event(self, event: events.Event) -> None:
         # A key or a click: the workers' AWS calls wait while it is handled and drawn (input_priority).
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
             self.clients.priority.hold()
         await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        self.collector.hand_back()
 
     # -- start-up -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -196,6 +202,7 @@ class LstuiApp(App[None]):
         self._started = time.monotonic()
         self._connecting = self.set_interval(1.0, self._show_connecting, name="connecting")
         self.set_timer(GC_RESUME_SECONDS, resume_gc)
+        self.set_interval(TICK, self.collector.tick, name="idle-gc")
         for warning in self.startup_warnings:
             self.notify(warning, title="Config", severity="warning", timeout=20, markup=False)
         if self.config.keymap:

@@ -376,3 +376,20 @@ async def test_background_calls_step_aside_while_a_key_is_handled(world: World) 
         await wait_for(pilot, lambda: not buckets.polling, what="the refresh answered")
         assert priority.waited > waited_before, "the refresh's calls waited for the key to be handled"
         assert len(buckets.items) > 0
+
+
+async def test_garbage_collections_run_between_keys(world: World) -> None:
+    """Once started the app runs Python's collections itself, when the input pauses (ui/idle_gc);
+    closed, it hands them back to Python."""
+    import gc
+
+    app = make_app(world.endpoint)
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await open_main(pilot, world)
+        await wait_for(pilot, lambda: app.collector.active, what="the collector took over")
+        assert not gc.isenabled(), "no automatic collection under a key"
+        main.query_one(BucketList).table.focus()
+        for _ in range(30):  # a stream of keys, then a pause: the collections that fell due ran
+            await pilot.press("down", "up")
+        await wait_for(pilot, lambda: sum(app.collector.collections) > 0, what="a collection between keys")
+    assert gc.isenabled(), "handed back when the app closed"
