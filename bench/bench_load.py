@@ -46,8 +46,19 @@ KEYS = [
     "home",
 ]
 
-# --compare-priority: background calls no longer step aside for the keys.
-NO_PRIORITY = "from localstack_tui.core.input_priority import INPUT_PRIORITY\nINPUT_PRIORITY.max_wait = 0.0"
+# --compare: the same keys with one of lstui's measures for them turned off (the script's `# OFF` line).
+TURNED_OFF = {
+    # background calls no longer step aside for the keys
+    "priority": (
+        "core/input_priority.py",
+        "from localstack_tui.core.input_priority import INPUT_PRIORITY\nINPUT_PRIORITY.max_wait = 0.0",
+    ),
+    # Python's automatic garbage collector, not collections between keys
+    "gc": (
+        "ui/idle_gc.py",
+        "from localstack_tui.ui.idle_gc import IdleCollector\nIdleCollector.take_over = lambda self: None",
+    ),
+}
 
 APP_SCRIPT = r"""
 import asyncio, json, sys, time
@@ -57,7 +68,7 @@ from textual import events
 from localstack_tui.core.config import Config
 from localstack_tui.core.connection import Connection
 from localstack_tui.ui.app import LstuiApp
-# PRIORITY
+# OFF
 from localstack_tui.ui.widgets.lists import BucketList, FunctionList, QueueList
 
 endpoint, counts, keys = sys.argv[1], list(map(int, sys.argv[2].split(","))), sys.argv[3].split(",")
@@ -143,9 +154,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
-        "--compare-priority",
-        action="store_true",
-        help="also run each round with the keys' priority over background calls turned off (core/input_priority)",
+        "--compare",
+        choices=sorted(TURNED_OFF),
+        help="also run each round with this turned off: priority (background calls stepping aside for keys, "
+        "core/input_priority) or gc (collections between keys, ui/idle_gc)",
     )
     args = parser.parse_args()
     bench_started = time.perf_counter()
@@ -157,9 +169,9 @@ def main() -> None:
             print(f"seeding {BUCKETS} buckets, {QUEUES} queues, {FUNCTIONS} functions", flush=True)
             seed(endpoint)
 
-            def app_round(priority: bool = True) -> dict[str, Any]:
+            def app_round(off: str | None = None) -> dict[str, Any]:
                 counts = f"{BUCKETS},{QUEUES},{FUNCTIONS}"
-                script = APP_SCRIPT if priority else APP_SCRIPT.replace("# PRIORITY", NO_PRIORITY)
+                script = APP_SCRIPT if off is None else APP_SCRIPT.replace("# OFF", TURNED_OFF[off][1])
                 return run_headless(script, [endpoint, counts, ",".join(KEYS)], workdir)
 
             def listings() -> None:
@@ -173,11 +185,11 @@ def main() -> None:
 
             app_round()  # warm-up of both, not counted
             listings()
-            reports, aws_seconds, unprioritised = [], [], []
+            reports, aws_seconds, turned_off = [], [], []
             for number in range(args.rounds):
                 reports.append(app_round())
-                if args.compare_priority:
-                    unprioritised.append(app_round(priority=False))
+                if args.compare:
+                    turned_off.append(app_round(off=args.compare))
                 aws_seconds.append(timed(listings))
                 print(f"round {number + 1}/{args.rounds}", flush=True)
         finally:
@@ -228,7 +240,7 @@ def main() -> None:
     ]
     lines = [
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on 2 cores, {args.rounds} rounds; "
-        "command: `uv run python bench/bench_load.py`",
+        f"command: `uv run python bench/bench_load.py{f' --compare {args.compare}' if args.compare else ''}`",
         "",
         f"{BUCKETS:,} buckets, {QUEUES} queues (with their attributes), {FUNCTIONS} functions in `lstui server`. "
         f"Each round: a fresh headless lstui (160×48) presses {len(KEYS)} keys; each is timed from being posted "
@@ -241,22 +253,22 @@ def main() -> None:
         lines.append(f"| {label} | {median:,.1f} {unit} | {p90:,.1f} {unit} | {n} |")
     if slow_keys:
         lines += ["", "Keys over 100 ms: " + "; ".join(slow_keys) + "."]
-    if unprioritised:
-        plain = [value for report in unprioritised for value in report["latencies"] if value is not None]
+    if turned_off:
+        plain = [value for report in turned_off for value in report["latencies"] if value is not None]
         plain_over = sum(1 for value in plain if value > 0.1)
         plain_slowest = max(plain) * 1000
         median, p90 = median_p90(latencies)
         plain_median, plain_p90 = median_p90(plain)
         lines += [
             "",
-            "Side by side in the same run, the same keys with background calls no longer stepping aside for "
-            "them (`--compare-priority`, core/input_priority.py turned off):",
+            f"Side by side in the same run, the same keys with {TURNED_OFF[args.compare][0]} turned off "
+            f"(`--compare {args.compare}`):",
             "",
-            "| keys first? | median | p90 | slowest | over 100 ms | n |",
+            "| lstui | median | p90 | slowest | over 100 ms | n |",
             "|---|---:|---:|---:|---:|---:|",
-            f"| yes (lstui) | {median:.1f} ms | {p90:.1f} ms | {slowest:.0f} ms | {over} | {len(latencies)} |",
-            f"| no | {plain_median:.1f} ms | {plain_p90:.1f} ms | {plain_slowest:.0f} ms | {plain_over} "
-            f"| {len(plain)} |",
+            f"| as shipped | {median:.1f} ms | {p90:.1f} ms | {slowest:.0f} ms | {over} | {len(latencies)} |",
+            f"| {TURNED_OFF[args.compare][0]} off | {plain_median:.1f} ms | {plain_p90:.1f} ms "
+            f"| {plain_slowest:.0f} ms | {plain_over} | {len(plain)} |",
         ]
     lines += ["", "Per key (median, p90, ms):", ""]
     lines += [
