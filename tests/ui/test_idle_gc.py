@@ -83,40 +83,43 @@ def test_a_start_up_pause_is_left_alone(automatic_gc: None) -> None:
     del kept
 
 
-def test_a_due_collection_waits_for_a_pause_in_the_input(automatic_gc: None) -> None:
+@pytest.fixture
+def taken_over(automatic_gc: None) -> Iterator[tuple[IdleCollector, Clock, InputPriority]]:
+    """A collector in charge (on a clock the test moves), and young objects past the threshold."""
     clock = Clock()
     priority = InputPriority()
     collector = IdleCollector(priority, longest_defer=2.0, clock=clock)
+    collector.tick()
+    kept = allocate_past_threshold()
     try:
-        collector.tick()
-        kept = allocate_past_threshold()
-        priority.hold(1e9)  # a key is being handled
-        clock.now += 0.25
-        assert collector.tick() is None and collector.deferred == 1, "not under the key"
-        assert gc.get_count()[0] > gc.get_threshold()[0]
-        priority.release()  # the key is handled and drawn
-        clock.now += 0.25
-        assert collector.tick() is not None
-        assert gc.get_count()[0] < gc.get_threshold()[0], "collected"
-        del kept
+        yield collector, clock, priority
     finally:
         collector.hand_back()
-
-
-def test_a_stream_of_keys_defers_a_collection_at_most_longest_defer(automatic_gc: None) -> None:
-    clock = Clock()
-    priority = InputPriority()
-    collector = IdleCollector(priority, longest_defer=2.0, clock=clock)
-    try:
-        collector.tick()
-        kept = allocate_past_threshold()
-        priority.hold(1e9)  # keys keep coming (a key held down)
-        for _ in range(7):
-            clock.now += 0.25
-            assert collector.tick() is None
-        clock.now += 0.5  # 2.0 s since it fell due (on the first tick under the keys)
-        assert collector.tick() is not None, "collected under the keys once deferred too long"
-        assert sum(collector.collections) == 1
         del kept
-    finally:
-        collector.hand_back()
+
+
+def test_a_due_collection_waits_for_a_pause_in_the_input(
+    taken_over: tuple[IdleCollector, Clock, InputPriority],
+) -> None:
+    collector, clock, priority = taken_over
+    priority.hold(1e9)  # a key is being handled
+    clock.now += 0.25
+    assert collector.tick() is None and collector.deferred == 1, "not under the key"
+    assert gc.get_count()[0] > gc.get_threshold()[0]
+    priority.release()  # the key is handled and drawn
+    clock.now += 0.25
+    assert collector.tick() is not None
+    assert gc.get_count()[0] < gc.get_threshold()[0], "collected"
+
+
+def test_a_stream_of_keys_defers_a_collection_at_most_longest_defer(
+    taken_over: tuple[IdleCollector, Clock, InputPriority],
+) -> None:
+    collector, clock, priority = taken_over
+    priority.hold(1e9)  # keys keep coming (a key held down)
+    for _ in range(7):
+        clock.now += 0.25
+        assert collector.tick() is None
+    clock.now += 0.5  # 2.0 s since it fell due (on the first tick under the keys)
+    assert collector.tick() is not None, "collected under the keys once deferred too long"
+    assert sum(collector.collections) == 1

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 from textual.containers import Vertical
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from localstack_tui.ui.widgets.in_place import update_in_place
