@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
 from localstack_tui.ui.widgets.in_place import update_in_place
 
@@ -18,6 +18,7 @@ class Two(App[None]):
             yield Static("one\ntwo", id="top")
             yield Static("fixed", id="fixed")
             yield Static("below", id="below")
+            yield Label("short", id="label")
 
 
 async def layouts(app: App[None], pilot: Pilot[None]) -> list[int]:
@@ -92,3 +93,20 @@ async def test_hidden_then_shown_takes_its_new_height() -> None:
         top.display = True
         await pilot.pause()
         assert top.region.height == 3
+
+
+async def test_a_label_as_wide_as_its_text_takes_its_new_width() -> None:
+    """A Label is `width: auto`: a longer text is a new size, not a cropped one."""
+    app = Two()
+    async with app.run_test(size=(40, 10)) as pilot:
+        label = app.query_one("#label", Label)
+        update_in_place(label, "a much longer text")
+        await pilot.pause()
+        assert label.region.width == len("a much longer text")
+        count = await layouts(app, pilot)
+        update_in_place(label, "the same length...")
+        await pilot.pause()
+        assert count[0] == 0 and label.region.width == len("the same length...")
+        update_in_place(label, "ab")  # one line as before, narrower
+        await pilot.pause()
+        assert label.region.width == 2

@@ -13,14 +13,19 @@ from textual.widgets import Static
 
 
 def update_in_place(widget: Static, content: VisualType) -> None:
-    """`widget.update(content)`, laying out the screen only if the widget's height changes."""
+    """`widget.update(content)`, laying out the screen only if the widget's size changes."""
     region = widget.content_region
     if not widget.is_mounted or not widget.display or not region.width:
         widget.update(content)  # not placed yet: its size comes from the next layout anyway
         return
     widget.update(content, layout=False)
-    if widget.styles.height is not None and not widget.styles.height.is_auto:
+    styles = widget.styles
+    container, viewport = widget.container_size, widget.app.size
+    auto_width = styles.width is not None and styles.width.is_auto  # a Label: as wide as its text
+    if auto_width and widget.get_content_width(container, viewport) != region.width:
+        widget.refresh(layout=True)
+        return
+    if styles.height is not None and not styles.height.is_auto:
         return  # a fixed or fractional height: the content never moves anything
-    height = widget.get_content_height(widget.container_size, widget.app.size, region.width)
-    if height != region.height:
+    if widget.get_content_height(container, viewport, region.width) != region.height:
         widget.refresh(layout=True)
